@@ -1,0 +1,180 @@
+// The HeyGen v3 API contract for avatars, looks, consent and assets, written once: the emulator validates
+// requests against these schemas and the client is typed by them. Source: shared/reference/heygen-api.md.
+import { Type, type Static, type TSchema } from "@sinclair/typebox";
+
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+
+export const AVATAR_TYPES = ["studio_avatar", "digital_twin", "photo_avatar"] as const;
+export const LOOK_STATUSES = ["processing", "pending_consent", "failed", "completed"] as const;
+export const CONSENT_STATUSES = ["pending", "approved", "rejected", "skipped"] as const;
+export const CREATE_TYPES = ["digital_twin", "photo", "prompt"] as const;
+/** Old names HeyGen still accepts; the emulator maps them to the new ones. */
+export const CREATE_TYPE_ALIASES: Record<string, (typeof CREATE_TYPES)[number]> = { video: "digital_twin" };
+export const ENGINES = ["avatar_v", "avatar_iv", "avatar_iii"] as const;
+
+export const LIMITS = {
+    nameMax: 255,
+    promptMax: 1000,
+    referenceImagesMax: 3,
+    consentTextMax: 1000,
+    assetMaxBytes: 32 * 1024 * 1024,
+    pageMin: 1,
+    pageMax: 50,
+    pageDefault: 20,
+    idempotencyKeyPattern: "^[A-Za-z0-9_\\-:.]{1,255}$",
+    idempotencyTtlSeconds: 24 * 3600,
+    photoMinPixels: 512,
+} as const;
+
+export const ErrorBody = Type.Object({
+    code: Type.String(),
+    message: Type.String(),
+    param: Type.Optional(Type.String()),
+    doc_url: Type.Optional(Type.String()),
+});
+export type ErrorBody = Static<typeof ErrorBody>;
+export const ErrorEnvelope = Type.Object({ error: ErrorBody });
+export type ErrorEnvelope = Static<typeof ErrorEnvelope>;
+
+export const ItemError = Nullable(Type.Object({ code: Type.String(), message: Type.String() }));
+
+export const AvatarGroupItem = Type.Object({
+    id: Type.String(),
+    name: Type.String(),
+    created_at: Type.Integer(),
+    looks_count: Type.Integer(),
+    preview_image_url: Nullable(Type.String()),
+    preview_video_url: Nullable(Type.String()),
+    gender: Nullable(Type.String()),
+    default_voice_id: Nullable(Type.String()),
+    consent_status: Nullable(Type.Union(CONSENT_STATUSES.map((s) => Type.Literal(s)))),
+    status: Nullable(Type.Union(LOOK_STATUSES.map((s) => Type.Literal(s)))),
+    error: ItemError,
+});
+export type AvatarGroupItem = Static<typeof AvatarGroupItem>;
+
+export const AvatarLookItem = Type.Object({
+    id: Type.String(),
+    name: Type.String(),
+    avatar_type: Type.Union(AVATAR_TYPES.map((s) => Type.Literal(s))),
+    group_id: Type.String(),
+    preview_image_url: Nullable(Type.String()),
+    preview_video_url: Nullable(Type.String()),
+    gender: Nullable(Type.String()),
+    default_voice_id: Nullable(Type.String()),
+    tags: Type.Array(Type.String()),
+    supported_api_engines: Type.Array(Type.String()),
+    image_width: Nullable(Type.Integer()),
+    image_height: Nullable(Type.Integer()),
+    preferred_orientation: Nullable(Type.Union(["portrait", "landscape", "square"].map((s) => Type.Literal(s)))),
+    status: Nullable(Type.Union(LOOK_STATUSES.map((s) => Type.Literal(s)))),
+    error: ItemError,
+});
+export type AvatarLookItem = Static<typeof AvatarLookItem>;
+export type LookStatus = (typeof LOOK_STATUSES)[number];
+export type AvatarType = (typeof AVATAR_TYPES)[number];
+export type CreateType = (typeof CREATE_TYPES)[number];
+
+/** A file given to the API: by URL, by an uploaded asset's id, or inline. */
+export const FileInput = Type.Union([
+    Type.Object({ type: Type.Literal("url"), url: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+    Type.Object({ type: Type.Literal("asset_id"), asset_id: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+    Type.Object(
+        { type: Type.Literal("base64"), media_type: Type.String({ minLength: 1 }), data: Type.String({ minLength: 1 }) },
+        { additionalProperties: false },
+    ),
+]);
+export type FileInput = Static<typeof FileInput>;
+
+// One body schema with the type-specific rules checked by the handler, so that errors name the field
+// the way HeyGen's do ("file is required for type photo") instead of a union-mismatch message.
+export const CreateAvatarRequest = Type.Object({
+    type: Type.String(),
+    name: Type.String(),
+    avatar_group_id: Type.Optional(Type.String()),
+    file: Type.Optional(FileInput),
+    prompt: Type.Optional(Type.String()),
+    reference_images: Type.Optional(Type.Array(FileInput)),
+    avatar_id: Type.Optional(Type.String()),
+});
+export type CreateAvatarRequest = Static<typeof CreateAvatarRequest>;
+
+export const CreateAvatarResponse = Type.Object({
+    data: Type.Object({ avatar_item: AvatarLookItem, avatar_group: AvatarGroupItem }),
+});
+export type CreateAvatarResponse = Static<typeof CreateAvatarResponse>;
+
+export const ConsentRequest = Type.Object({
+    reroute_url: Type.Optional(Type.String()),
+    consent_text: Type.Optional(Type.String()),
+    consent_video: Type.Optional(FileInput),
+});
+export type ConsentRequest = Static<typeof ConsentRequest>;
+export const ConsentResponse = Type.Object({
+    data: Type.Object({ avatar_group: AvatarGroupItem, url: Type.Optional(Nullable(Type.String())) }),
+});
+export type ConsentResponse = Static<typeof ConsentResponse>;
+
+export const UpdateLookRequest = Type.Object({ name: Type.String() });
+export type UpdateLookRequest = Static<typeof UpdateLookRequest>;
+
+export const DeletedResponse = Type.Object({ data: Type.Object({ id: Type.String() }) });
+export type DeletedResponse = Static<typeof DeletedResponse>;
+
+export const UploadedAsset = Type.Object({
+    asset_id: Type.String(),
+    url: Type.String(),
+    mime_type: Type.String(),
+    size_bytes: Type.Integer(),
+});
+export type UploadedAsset = Static<typeof UploadedAsset>;
+export const AssetItem = Type.Object({
+    id: Type.String(),
+    name: Type.String(),
+    type: Type.String(),
+    uploaded_at: Type.Integer(),
+    url: Type.String(),
+});
+export type AssetItem = Static<typeof AssetItem>;
+
+export const UserInfo = Type.Object({
+    username: Type.String(),
+    email: Type.Optional(Type.String()),
+    first_name: Type.Optional(Type.String()),
+    last_name: Type.Optional(Type.String()),
+});
+export type UserInfo = Static<typeof UserInfo>;
+
+export interface Single<T> {
+    data: T;
+}
+export interface Page<T> {
+    data: T[];
+    has_more: boolean;
+    next_token: string | null;
+}
+
+export const PageQuery = {
+    limit: Type.Optional(Type.String()),
+    token: Type.Optional(Type.String()),
+};
+export const ListGroupsQuery = Type.Object({ ...PageQuery, ownership: Type.Optional(Type.String()) });
+export type ListGroupsQuery = { ownership?: "public" | "private"; limit?: number; token?: string };
+export const ListLooksQuery = Type.Object({
+    ...PageQuery,
+    ownership: Type.Optional(Type.String()),
+    group_id: Type.Optional(Type.String()),
+    avatar_type: Type.Optional(Type.String()),
+});
+export type ListLooksQuery = {
+    ownership?: "public" | "private";
+    group_id?: string;
+    avatar_type?: AvatarType;
+    limit?: number;
+    token?: string;
+};
+
+/** `doc_url` as HeyGen builds it: the code as an anchor, `_` → `-`. */
+export function docUrl(code: string): string {
+    return `https://developers.heygen.com/docs/error-codes#${code.replace(/_/g, "-")}`;
+}

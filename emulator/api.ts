@@ -1,0 +1,337 @@
+// The HeyGen v3 routes: avatars (groups), looks, consent, assets and the caller's identity.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import * as crypto from "crypto";
+import {
+    type AvatarType, type CreateAvatarRequest as CreateBody, type CreateType, type FileInput, type Page,
+    AVATAR_TYPES, CREATE_TYPES, CREATE_TYPE_ALIASES, ConsentRequest, CreateAvatarRequest, LIMITS, ListGroupsQuery,
+    ListLooksQuery, UpdateLookRequest, docUrl,
+} from "../api/schema";
+import { download, imageSize, isImage, isVideo, sniffMediaType, trainingOutcome } from "./media";
+import { type GroupRecord, type LookRecord, type Store, newId, nowSeconds } from "./store";
+
+export class ApiError extends Error {
+    constructor(readonly status: number, readonly code: string, message: string, readonly param?: string) {
+        super(message);
+    }
+    body() {
+        return { error: { code: this.code, message: this.message, ...(this.param ? { param: this.param } : {}), doc_url: docUrl(this.code) } };
+    }
+}
+
+const bad = (message: string, param?: string) => new ApiError(400, "invalid_parameter", message, param);
+
+export interface ApiOptions {
+    store: Store;
+    /** The API's own processing time for a create, in ms (HeyGen takes ~3.5 s); settable at run time. */
+    createMs: () => number;
+}
+
+export function registerApi(app: FastifyInstance, { store, createMs }: ApiOptions): void {
+    const st = () => store.state;
+    const changed = <T>(v: T): T => (store.touch(), v);
+
+    // ---- idempotency: replay within 24 h, 409 while the first request runs ----
+    async function idempotent(req: FastifyRequest, reply: FastifyReply, work: () => Promise<unknown>): Promise<unknown> {
+        const raw = req.headers["idempotency-key"];
+        if (raw === undefined) return work();
+        const key = Array.isArray(raw) ? raw[0] : raw;
+        if (!new RegExp(LIMITS.idempotencyKeyPattern).test(key)) {
+            throw bad("Idempotency-Key must be 1-255 characters of A-Z a-z 0-9 _ - : .", "Idempotency-Key");
+        }
+        store.expireIdempotency(LIMITS.idempotencyTtlSeconds);
+        const id = `${req.method} ${req.url.split("?")[0]} ${key}`;
+        const seen = st().idempotency[id];
+        if (seen?.state === "in_progress") {
+            throw new ApiError(409, "request_in_progress", "A request with this Idempotency-Key is still being processed; retry later");
+        }
+        if (seen?.state === "done") {
+            reply.header("Idempotent-Replayed", "true");
+            reply.code(seen.status!);
+            return seen.body;
+        }
+        st().idempotency[id] = changed({ scope: `${req.method} ${req.url.split("?")[0]}`, key, created_at: nowSeconds(), state: "in_progress" });
+        try {
+            const body = await work();
+            st().idempotency[id] = changed({ ...st().idempotency[id], state: "done", status: 200, body });
+            return body;
+        } catch (e) {
+            // Client errors are replayed like successes; server errors and conflicts may be retried.
+            if (e instanceof ApiError && e.status < 500 && e.status !== 409 && e.status !== 429) {
+                st().idempotency[id] = changed({ ...st().idempotency[id], state: "done", status: e.status, body: e.body() });
+            } else {
+                delete st().idempotency[id];
+                store.touch();
+            }
+            throw e;
+        }
+    }
+
+    // ---- paging: keyset tokens on the creation sequence, newest first ----
+    function page<T extends { seq: number }, V>(items: T[], q: { limit?: string; token?: string }, view: (t: T) => V): Page<V> {
+        let limit: number = LIMITS.pageDefault;
+        if (q.limit !== undefined) {
+            limit = Number(q.limit);
+            if (!/^\d+$/.test(q.limit) || limit < LIMITS.pageMin || limit > LIMITS.pageMax) {
+                throw bad(`limit must be between ${LIMITS.pageMin} and ${LIMITS.pageMax}`, "limit");
+            }
+        }
+        let before = Infinity;
+        if (q.token !== undefined && q.token !== "") {
+            const m = /^s(\d+)$/.exec(Buffer.from(q.token, "base64url").toString("utf8"));
+            if (!m) throw bad("token is not a valid page token", "token");
+            before = Number(m[1]);
+        }
+        const sorted = items.filter((i) => i.seq < before).sort((a, b) => b.seq - a.seq);
+        const slice = sorted.slice(0, limit);
+        const hasMore = sorted.length > limit;
+        return {
+            data: slice.map(view),
+            has_more: hasMore,
+            next_token: hasMore ? Buffer.from(`s${slice[slice.length - 1].seq}`).toString("base64url") : null,
+        };
+    }
+
+    function ownership(v: string | undefined): boolean | undefined {
+        if (v === undefined) return undefined;
+        if (v !== "public" && v !== "private") throw bad("ownership must be 'public' or 'private'", "ownership");
+        return v === "public";
+    }
+
+    const group = (id: string): GroupRecord => {
+        const g = st().groups[id];
+        if (!g) throw new ApiError(404, "avatar_group_not_found", `Avatar group ${id} not found`);
+        return g;
+    };
+    const look = (id: string): LookRecord => {
+        const l = st().looks[id];
+        if (!l) throw new ApiError(404, "not_found", `Avatar look ${id} not found`);
+        return l;
+    };
+
+    // ---- files given as url / asset_id / base64 ----
+    type Resolved = { mediaType: string; url?: string; assetId?: string; width?: number; height?: number };
+    function resolveFile(f: FileInput, wanted: "image" | "video", param: string): Resolved {
+        const fits = (t: string) => (wanted === "image" ? isImage(t) : isVideo(t));
+        const need = wanted === "image" ? "a JPEG or PNG image" : "an MP4 or WebM video";
+        if (f.type === "url") {
+            const d = download(f.url, wanted);
+            if (!d.ok) throw new ApiError(400, d.code, d.message, param);
+            if (!fits(d.mediaType)) throw bad(`${param} must be ${need}; ${f.url} is ${d.mediaType}`, param);
+            return { mediaType: d.mediaType, url: f.url };
+        }
+        if (f.type === "asset_id") {
+            const a = st().assets[f.asset_id];
+            if (!a) throw new ApiError(404, "asset_not_found", `Asset ${f.asset_id} not found`, param);
+            if (!fits(a.mime_type)) throw bad(`${param} must be ${need}; asset ${a.id} is ${a.mime_type}`, param);
+            return { mediaType: a.mime_type, assetId: a.id, width: a.width, height: a.height };
+        }
+        if (!/^[A-Za-z0-9+/=\s]+$/.test(f.data)) throw bad(`${param}.data is not valid base64`, `${param}.data`);
+        const bytes = Buffer.from(f.data, "base64");
+        if (bytes.length > LIMITS.assetMaxBytes) throw new ApiError(413, "payload_too_large", `${param} is larger than 32 MB`, param);
+        const sniffed = sniffMediaType(bytes);
+        if (!sniffed) throw bad(`${param}.data is not a supported file type`, `${param}.data`);
+        if (sniffed !== f.media_type) {
+            throw bad(`${param}.media_type is ${f.media_type} but the data is ${sniffed}`, `${param}.media_type`);
+        }
+        if (!fits(sniffed)) throw bad(`${param} must be ${need}; got ${sniffed}`, param);
+        return { mediaType: sniffed, ...imageSize(bytes) };
+    }
+
+    function checkName(name: string, param = "name"): void {
+        if (name.trim() === "") throw bad(`${param} must not be empty`, param);
+        if (name.length > LIMITS.nameMax) throw bad(`${param} must be at most ${LIMITS.nameMax} characters`, param);
+    }
+
+    const ENGINES: Record<CreateType, string[]> = {
+        digital_twin: ["avatar_v", "avatar_iv", "avatar_iii"],
+        photo: ["avatar_iv", "avatar_iii"],
+        prompt: ["avatar_iv"],
+    };
+    const AVATAR_TYPE_OF: Record<CreateType, AvatarType> = { digital_twin: "digital_twin", photo: "photo_avatar", prompt: "photo_avatar" };
+
+    async function createAvatar(body: CreateBody) {
+        const type = (CREATE_TYPE_ALIASES[body.type] ?? body.type) as CreateType;
+        if (!CREATE_TYPES.includes(type)) throw bad(`type must be one of ${CREATE_TYPES.join(", ")}`, "type");
+        checkName(body.name);
+        let target: GroupRecord | undefined;
+        if (body.avatar_group_id !== undefined) {
+            target = group(body.avatar_group_id);
+            if (target.public) throw new ApiError(403, "forbidden", "Looks cannot be added to a public avatar group");
+        }
+        let file: Resolved | undefined;
+        const refs: Resolved[] = [];
+        if (type === "prompt") {
+            if (body.prompt === undefined || body.prompt.trim() === "") throw bad("prompt is required for type prompt", "prompt");
+            if (body.prompt.length > LIMITS.promptMax) throw bad(`prompt must be at most ${LIMITS.promptMax} characters`, "prompt");
+            const images = body.reference_images ?? [];
+            if (images.length > LIMITS.referenceImagesMax) {
+                throw bad(`reference_images may hold at most ${LIMITS.referenceImagesMax} images`, "reference_images");
+            }
+            images.forEach((f, i) => refs.push(resolveFile(f, "image", `reference_images[${i}]`)));
+            if (body.avatar_id !== undefined) {
+                const ref = st().looks[body.avatar_id];
+                if (!ref) throw new ApiError(404, "not_found", `Avatar look ${body.avatar_id} not found`, "avatar_id");
+                if (target && ref.group_id !== target.id) throw bad("avatar_id must belong to avatar_group_id", "avatar_id");
+                if (!target) target = group(ref.group_id);
+                if (target.public) throw new ApiError(403, "forbidden", "Looks cannot be added to a public avatar group");
+            }
+        } else {
+            if (!body.file) throw bad(`file is required for type ${type}`, "file");
+            file = resolveFile(body.file, type === "photo" ? "image" : "video", "file");
+            if (type === "photo" && file.width !== undefined && file.height !== undefined &&
+                (file.width < LIMITS.photoMinPixels || file.height < LIMITS.photoMinPixels)) {
+                throw bad(`file must be at least ${LIMITS.photoMinPixels}x${LIMITS.photoMinPixels} pixels; got ${file.width}x${file.height}`, "file");
+            }
+        }
+        const delay = createMs();
+        if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+
+        const now = nowSeconds();
+        if (!target) {
+            target = { id: newId(), seq: ++st().seq, name: body.name, created_at: now, public: false, gender: null, default_voice_id: null, consent: { status: null } };
+            st().groups[target.id] = target;
+        }
+        if (type === "digital_twin" && target.consent.status === null) target.consent.status = "pending";
+        const size = type === "digital_twin" ? { width: 1920, height: 1080 } : type === "prompt" ? { width: 768, height: 1152 } : { width: file?.width ?? 1024, height: file?.height ?? 1024 };
+        const record: LookRecord = {
+            id: newId(), seq: ++st().seq, name: body.name, avatar_type: AVATAR_TYPE_OF[type], created_as: type,
+            group_id: target.id, created_at: now, public: false, gender: null, tags: [], engines: ENGINES[type],
+            ...size,
+            training: {
+                status: type === "digital_twin" && target.consent.status !== "approved" ? "pending_consent" : "processing",
+                phaseStartedAt: Date.now(), reads: 0, outcome: trainingOutcome(body.name, file?.url),
+            },
+            source: type === "prompt"
+                ? { prompt: body.prompt, reference_images: refs.length, avatar_id: body.avatar_id ?? null }
+                : { file: file?.url ? { url: file.url } : file?.assetId ? { asset_id: file.assetId } : { base64: file?.mediaType } },
+        };
+        st().looks[record.id] = changed(record);
+        return { data: { avatar_item: store.lookView(record, false, false), avatar_group: store.groupView(target, false, false) } };
+    }
+
+    const bodyOf = <T>(req: FastifyRequest) => (req.body ?? {}) as T;
+
+    app.post("/v3/avatars", { schema: { body: CreateAvatarRequest } }, (req, reply) =>
+        idempotent(req, reply, () => createAvatar(bodyOf<CreateBody>(req))));
+
+    app.get("/v3/avatars", { schema: { querystring: ListGroupsQuery } }, async (req) => {
+        const q = req.query as { ownership?: string; limit?: string; token?: string };
+        const pub = ownership(q.ownership);
+        const groups = Object.values(st().groups).filter((g) => pub === undefined || g.public === pub);
+        return page(groups, q, (g) => store.groupView(g));
+    });
+
+    app.get("/v3/avatars/looks", { schema: { querystring: ListLooksQuery } }, async (req) => {
+        const q = req.query as { ownership?: string; group_id?: string; avatar_type?: string; limit?: string; token?: string };
+        const pub = ownership(q.ownership);
+        if (q.avatar_type !== undefined && !AVATAR_TYPES.includes(q.avatar_type as AvatarType)) {
+            throw bad(`avatar_type must be one of ${AVATAR_TYPES.join(", ")}`, "avatar_type");
+        }
+        const looks = Object.values(st().looks).filter((l) =>
+            (pub === undefined || l.public === pub) &&
+            (q.group_id === undefined || l.group_id === q.group_id) &&
+            (q.avatar_type === undefined || l.avatar_type === q.avatar_type));
+        return page(looks, q, (l) => store.lookView(l));
+    });
+
+    app.get("/v3/avatars/looks/:look_id", async (req) => ({ data: store.lookView(look((req.params as { look_id: string }).look_id)) }));
+
+    app.patch("/v3/avatars/looks/:look_id", { schema: { body: UpdateLookRequest } }, async (req) => {
+        const l = look((req.params as { look_id: string }).look_id);
+        const { name } = bodyOf<{ name: string }>(req);
+        checkName(name);
+        if (l.public) throw new ApiError(403, "forbidden", "Public avatar looks cannot be renamed");
+        if (l.avatar_type !== "photo_avatar" && l.avatar_type !== "digital_twin") {
+            throw bad("Only photo avatar and digital twin looks can be renamed", "name");
+        }
+        l.name = name;
+        store.touch();
+        return { data: store.lookView(l) };
+    });
+
+    app.delete("/v3/avatars/looks/:look_id", async (req) => {
+        const l = look((req.params as { look_id: string }).look_id);
+        if (l.public) throw new ApiError(403, "forbidden", "Public avatar looks cannot be deleted");
+        store.deleteLook(l.id);
+        return { data: { id: l.id } };
+    });
+
+    app.get("/v3/avatars/:group_id", async (req) => ({ data: store.groupView(group((req.params as { group_id: string }).group_id)) }));
+
+    app.delete("/v3/avatars/:group_id", async (req) => {
+        const g = group((req.params as { group_id: string }).group_id);
+        if (g.public) throw new ApiError(403, "forbidden", "Public avatar groups cannot be deleted");
+        store.deleteGroup(g.id);
+        return { data: { id: g.id } };
+    });
+
+    app.post("/v3/avatars/:group_id/consent", { schema: { body: ConsentRequest } }, (req, reply) =>
+        idempotent(req, reply, async () => {
+            const g = group((req.params as { group_id: string }).group_id);
+            const body = bodyOf<ConsentRequest>(req);
+            if (g.public) throw new ApiError(403, "forbidden", "Consent cannot be requested for a public avatar group");
+            if (!store.looksOf(g.id).some((l) => l.avatar_type === "digital_twin")) {
+                throw bad("Consent applies to digital twins only; this group has none", "group_id");
+            }
+            if (body.consent_video && (body.reroute_url !== undefined || body.consent_text !== undefined)) {
+                throw bad("consent_video cannot be combined with reroute_url or consent_text", "consent_video");
+            }
+            if (body.reroute_url !== undefined) {
+                let ok = false;
+                try {
+                    ok = ["http:", "https:"].includes(new URL(body.reroute_url).protocol);
+                } catch { /* not a URL */ }
+                if (!ok) throw bad("reroute_url must be an http(s) URL", "reroute_url");
+            }
+            if (body.consent_text !== undefined) {
+                if (body.consent_text.length > LIMITS.consentTextMax) throw bad(`consent_text must be at most ${LIMITS.consentTextMax} characters`, "consent_text");
+                if (/[<>]/.test(body.consent_text)) throw bad("consent_text must not contain < or >", "consent_text");
+            }
+            if (body.consent_video) {
+                resolveFile(body.consent_video, "video", "consent_video");
+                g.consent = { status: "approved", rerouteUrl: null };
+                store.touch();
+                return { data: { avatar_group: store.groupView(g, false), url: null } };
+            }
+            g.consent = {
+                status: g.consent.status === "approved" ? "approved" : "pending",
+                token: g.consent.token ?? crypto.randomBytes(18).toString("base64url"),
+                rerouteUrl: body.reroute_url ?? g.consent.rerouteUrl ?? null,
+            };
+            store.touch();
+            return { data: { avatar_group: store.groupView(g, false), url: `${store.baseUrl()}/consent/${g.consent.token}` } };
+        }));
+
+    app.post("/v3/assets", (req, reply) =>
+        idempotent(req, reply, async () => {
+            if (!req.isMultipart()) throw bad("Request must be multipart/form-data with a 'file' field", "file");
+            let part;
+            try {
+                part = await req.file({ limits: { fileSize: LIMITS.assetMaxBytes, files: 1 } });
+            } catch (e) {
+                throw bad(`Malformed multipart body: ${(e as Error).message}`, "file");
+            }
+            if (!part || part.fieldname !== "file") throw bad("file is required", "file");
+            const bytes = await part.toBuffer().catch((e: { code?: string; message: string }) => {
+                if (e.code === "FST_REQ_FILE_TOO_LARGE") throw new ApiError(413, "payload_too_large", "File is larger than 32 MB", "file");
+                throw bad(`Malformed multipart body: ${e.message}`, "file");
+            });
+            const mime = sniffMediaType(bytes);
+            if (!mime) throw bad("Unsupported file type: png, jpeg, mp4, webm, mp3, wav, pdf or srt expected", "file");
+            const id = newId();
+            st().assets[id] = changed({
+                id, name: part.filename || id, mime_type: mime, size_bytes: bytes.length, uploaded_at: nowSeconds(),
+                sha256: crypto.createHash("sha256").update(bytes).digest("hex"), ...imageSize(bytes),
+            });
+            return { data: { asset_id: id, url: `${store.baseUrl()}/_files/assets/${id}`, mime_type: mime, size_bytes: bytes.length } };
+        }));
+
+    app.get("/v3/assets/:asset_id", async (req) => {
+        const id = (req.params as { asset_id: string }).asset_id;
+        const a = st().assets[id];
+        if (!a) throw new ApiError(404, "asset_not_found", `Asset ${id} not found`);
+        return { data: { id: a.id, name: a.name, type: a.mime_type.split("/")[0], uploaded_at: a.uploaded_at, url: `${store.baseUrl()}/_files/assets/${a.id}` } };
+    });
+
+    app.get("/v3/users/me", async () => ({ data: { username: "emulator", email: "emulator@heygen.invalid", first_name: "HeyGen", last_name: "Emulator" } }));
+}

@@ -1,0 +1,137 @@
+// A Pulumi language host for Node.js programs, for machines where the Go host
+// (github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs) cannot be built: its Go module has no
+// tags and the module proxy here refuses it. It implements the same LanguageRuntime gRPC service with the
+// stubs that ship in @pulumi/pulumi, and runs programs exactly as the Go host does: `node
+// <@pulumi/pulumi>/cmd/run` with the same flags and environment (PULUMI_CONFIG, PULUMI_NODEJS_*), so the
+// program, the SDK and the engine are the real ones. Plugin discovery and dependency installation are
+// left to the user (`npm install`); the engine already finds the dynamic-provider plugin on PATH.
+"use strict";
+const path = require("path");
+const { spawn } = require("child_process");
+
+// Flags as the CLI passes them: `-root=DIR`, `-tracing=ADDR`, `--flag value`; the engine address positional.
+const flags = {};
+const positionals = [];
+for (let i = 2; i < process.argv.length; i++) {
+    const a = process.argv[i];
+    const m = /^--?([^=]+)(?:=(.*))?$/.exec(a);
+    if (!m) positionals.push(a);
+    else if (m[2] !== undefined) flags[m[1]] = m[2];
+    else if (i + 1 < process.argv.length && !process.argv[i + 1].startsWith("-")) flags[m[1]] = process.argv[++i];
+    else flags[m[1]] = "true";
+}
+let engineAddress = positionals[0] || "";
+
+function resolveSdk(fromDirs) {
+    for (const dir of fromDirs.filter(Boolean)) {
+        try {
+            return path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [dir] }));
+        } catch { /* try the next */ }
+    }
+    return undefined;
+}
+const sdkDir = resolveSdk([process.cwd(), flags.root]);
+if (!sdkDir) {
+    console.error("pulumi-language-nodejs: @pulumi/pulumi is not installed here. Have you run `npm install`?");
+    process.exit(1);
+}
+const sdkRequire = (p) => require(path.join(sdkDir, p));
+const grpc = require(require.resolve("@grpc/grpc-js", { paths: [sdkDir] }));
+const langproto = sdkRequire("proto/language_pb.js");
+const langrpc = sdkRequire("proto/language_grpc_pb.js");
+const plugproto = sdkRequire("proto/plugin_pb.js");
+const emptyproto = require(require.resolve("google-protobuf/google/protobuf/empty_pb.js", { paths: [sdkDir] }));
+const sdkVersion = sdkRequire("package.json").version;
+
+function runOptions(info) {
+    const options = info && info.getOptions() ? info.getOptions().toJavaScript() : {};
+    const env = {};
+    env.PULUMI_NODEJS_TYPESCRIPT = String(options.typescript === undefined ? true : options.typescript);
+    if (options.tsconfig) env.PULUMI_NODEJS_TSCONFIG_PATH = String(options.tsconfig);
+    if (options.transpileOnly !== undefined) env.PULUMI_NODEJS_TRANSPILE_ONLY = String(options.transpileOnly);
+    const nodeargs = options.nodeargs ? String(options.nodeargs).split(/\s+/).filter(Boolean) : [];
+    return { env, nodeargs };
+}
+
+function run(call, callback) {
+    const req = call.request;
+    const info = req.getInfo();
+    const { env, nodeargs } = runOptions(info);
+    const args = [...nodeargs, path.join(sdkDir, "cmd", "run")];
+    const add = (k, v) => { if (v !== undefined && v !== "" && v !== null) args.push(`--${k}`, String(v)); };
+    add("monitor", req.getMonitorAddress());
+    add("engine", engineAddress);
+    add("organization", req.getOrganization());
+    add("project", req.getProject());
+    add("stack", req.getStack());
+    add("pwd", req.getPwd());
+    add("root-directory", info && info.getRootDirectory());
+    if (req.getDryrun()) args.push("--dry-run");
+    add("parallel", req.getParallel());
+    add("tracing", flags.tracing);
+    args.push((info && info.getEntryPoint()) || req.getProgram() || ".");
+    args.push(...req.getArgsList());
+
+    const config = {};
+    for (const [k, v] of req.getConfigMap().entries()) config[k] = v;
+    const child = spawn(process.execPath, args, {
+        cwd: req.getPwd() || process.cwd(),
+        stdio: ["ignore", "inherit", "inherit"],
+        env: {
+            ...process.env,
+            ...env,
+            PULUMI_CONFIG: JSON.stringify(config),
+            PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(req.getConfigsecretkeysList()),
+        },
+    });
+    child.on("error", (err) => {
+        const resp = new langproto.RunResponse();
+        resp.setError(`Problem executing program (could not run node): ${err.message}`);
+        callback(null, resp);
+    });
+    child.on("exit", (code, signal) => {
+        const resp = new langproto.RunResponse();
+        if (code === 32) {
+            // cmd/run's exit code for "an error was already reported to the engine".
+            resp.setBail(true);
+        } else if (code !== 0) {
+            resp.setError(signal ? `Program exited on signal ${signal}` : `Program exited with non-zero exit code: ${code}`);
+        }
+        callback(null, resp);
+    });
+}
+
+const empty = (Type) => (_call, callback) => callback(null, new Type());
+const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
+server.addService(langrpc.LanguageRuntimeService, {
+    handshake(call, callback) {
+        engineAddress = call.request.getEngineAddress() || engineAddress;
+        callback(null, new langproto.LanguageHandshakeResponse());
+    },
+    getRequiredPlugins: empty(langproto.GetRequiredPluginsResponse),
+    getRequiredPackages: empty(langproto.GetRequiredPackagesResponse),
+    run,
+    getPluginInfo(_call, callback) {
+        const resp = new plugproto.PluginInfo();
+        resp.setVersion(sdkVersion);
+        callback(null, resp);
+    },
+    installDependencies(call) { call.end(); },
+    runtimeOptionsPrompts: empty(langproto.RuntimeOptionsResponse),
+    about(_call, callback) {
+        const resp = new langproto.AboutResponse();
+        resp.setExecutable(process.execPath);
+        resp.setVersion(process.version);
+        callback(null, resp);
+    },
+    getProgramDependencies: empty(langproto.GetProgramDependenciesResponse),
+    cancel(_call, callback) { callback(null, new emptyproto.Empty()); },
+});
+server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, port) => {
+    if (err) {
+        console.error(`pulumi-language-nodejs: could not start the gRPC server: ${err.message}`);
+        process.exit(1);
+    }
+    // The engine reads the port from our first line of output.
+    process.stdout.write(`${port}\n`);
+});
