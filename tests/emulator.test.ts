@@ -343,7 +343,7 @@ describe("emulator", function () {
     describe("assets", () => {
         const upload = (bytes: Buffer, filename = "face.png") => {
             const form = new FormData();
-            form.append("file", new Blob([bytes]), filename);
+            form.append("file", new Blob([new Uint8Array(bytes)]), filename);
             return api.call("POST", "/v3/assets", { body: form });
         };
         it("uploads multipart files, sniffs their type, and serves their metadata", async () => {

@@ -9,7 +9,7 @@ export interface Res<T = any> {
 }
 
 export function http(baseUrl: string, apiKey: string | null = DEFAULT_API_KEY) {
-    async function call<T = any>(method: string, path: string, opts: { json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {}): Promise<Res<T>> {
+    async function call<T = any>(method: string, path: string, opts: { json?: unknown; body?: string | FormData; headers?: Record<string, string> } = {}): Promise<Res<T>> {
         const headers: Record<string, string> = { ...(apiKey ? { "X-Api-Key": apiKey } : {}), ...opts.headers };
         let body = opts.body;
         if (opts.json !== undefined) {
