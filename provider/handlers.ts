@@ -1,1 +1,45 @@
-export {};
+// What the serialized shim calls in the provider process: `configure` once, then each kind's handlers.
+import type * as pulumi from "@pulumi/pulumi";
+import { configure as configureSettings } from "./config";
+import { avatarGroupHandlers } from "./resources/avatarGroup";
+import { consentRequestHandlers } from "./resources/consentRequest";
+import { digitalTwinKind } from "./resources/digitalTwinLook";
+import { lookHandlers } from "./resources/looks";
+import { photoKind } from "./resources/photoLook";
+import { promptKind } from "./resources/promptLook";
+import type { ResourceKind } from "./shim";
+
+export interface Handlers {
+    check(olds: any, news: any): Promise<pulumi.dynamic.CheckResult>;
+    diff(id: string, olds: any, news: any): Promise<pulumi.dynamic.DiffResult>;
+    create(inputs: any): Promise<pulumi.dynamic.CreateResult>;
+    read(id: string, props: any): Promise<pulumi.dynamic.ReadResult>;
+    update(id: string, olds: any, news: any): Promise<pulumi.dynamic.UpdateResult>;
+    delete(id: string, props: any): Promise<void>;
+}
+
+const table: Record<ResourceKind, Handlers> = {
+    avatarGroup: avatarGroupHandlers,
+    photoLook: lookHandlers(photoKind),
+    promptLook: lookHandlers(promptKind),
+    digitalTwinLook: lookHandlers(digitalTwinKind),
+    consentRequest: consentRequestHandlers,
+};
+
+export function handlers(kind: ResourceKind): Handlers {
+    const h = table[kind];
+    if (!h) throw new Error(`pulumi-heygen: unknown resource kind '${kind}' (state written by a newer version?)`);
+    return h;
+}
+
+/** The stack config (secrets decrypted) as the dynamic-provider process hands it over. */
+export function configure(req: pulumi.dynamic.ConfigureRequest): void {
+    configureSettings((key) => req.config.get(key));
+}
+
+/** The shim's single entry: `method` of the kind's handlers, with the arguments the engine passed. */
+export function run(provider: { kind: ResourceKind }, method: keyof Handlers | "configure", args: ArrayLike<unknown>): unknown {
+    const a = Array.from(args) as any[];
+    if (method === "configure") return configure(a[0]);
+    return (handlers(provider.kind)[method] as (...x: unknown[]) => unknown)(...a);
+}

@@ -1,0 +1,49 @@
+// The one retry policy. Pure, so it is tested as a table:
+// - 429: any method, waiting what Retry-After says (capped), else backoff;
+// - 5xx and network errors: only idempotent methods (GET, PUT, DELETE, HEAD, OPTIONS, PATCH of a name),
+//   and POSTs that carry an Idempotency-Key (the server replays instead of creating twice);
+// - nothing else (4xx are answers, not accidents).
+import { ConnectionError, HeyGenError, RateLimitError, ServerError } from "./errors";
+
+export interface RetryPolicy {
+    /** Retries after the first attempt. */
+    maxRetries: number;
+    baseDelayMs: number;
+    maxDelayMs: number;
+    /** The most we wait for a Retry-After; a longer ask fails now rather than hang `up`. */
+    maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 4, baseDelayMs: 500, maxDelayMs: 20_000, maxRetryAfterMs: 60_000 };
+
+const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "PATCH"]);
+
+export interface Attempt {
+    method: string;
+    /** 0 for the first retry decision (after the first attempt failed). */
+    retriesSoFar: number;
+    hasIdempotencyKey: boolean;
+    error: HeyGenError;
+}
+
+export type Decision = { retry: false; reason: string } | { retry: true; delayMs: number; reason: string };
+
+/** `random` is injectable so the table tests are exact; jitter spreads retries by ±25%. */
+export function decideRetry(a: Attempt, policy: RetryPolicy = DEFAULT_RETRY, random: () => number = Math.random): Decision {
+    if (a.retriesSoFar >= policy.maxRetries) return { retry: false, reason: `gave up after ${a.retriesSoFar} retries` };
+    const backoff = () => Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** a.retriesSoFar) * (0.75 + random() * 0.5);
+    const e = a.error;
+    if (e instanceof RateLimitError) {
+        if (e.retryAfterMs !== undefined) {
+            if (e.retryAfterMs > policy.maxRetryAfterMs) return { retry: false, reason: `Retry-After of ${Math.ceil(e.retryAfterMs / 1000)} s is too long` };
+            return { retry: true, delayMs: Math.max(e.retryAfterMs, 0), reason: "rate limited; waiting Retry-After" };
+        }
+        return { retry: true, delayMs: backoff(), reason: "rate limited" };
+    }
+    if (e instanceof ServerError || e instanceof ConnectionError) {
+        const safe = IDEMPOTENT.has(a.method.toUpperCase()) || (a.method.toUpperCase() === "POST" && a.hasIdempotencyKey);
+        if (!safe) return { retry: false, reason: `${a.method} without an Idempotency-Key is not retried` };
+        return { retry: true, delayMs: backoff(), reason: e instanceof ServerError ? `server error ${e.status}` : "network error" };
+    }
+    return { retry: false, reason: "not retryable" };
+}

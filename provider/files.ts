@@ -1,0 +1,177 @@
+// File inputs (a photo, footage, reference images): exactly one of url, path, assetId, or base64 with its
+// mediaType. Local files are hashed at check time, so a content change forces replacement; base64 bytes
+// are staged by content hash outside the state and only the hash is kept, so no uploaded bytes ever
+// reach state. At create, local bytes go through POST /v3/assets and the look is made from the asset.
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { LIMITS, type FileInput } from "../api/schema";
+import type { HeyGenClient } from "./client";
+import { type Failure, isUnknown } from "./resources/common";
+
+/** What users write. */
+export interface FileSource {
+    /** A public, direct https link HeyGen can download. */
+    url?: string;
+    /** A local file, relative to the Pulumi program's directory; uploaded as an asset at create. */
+    path?: string;
+    /** An asset already uploaded to HeyGen. */
+    assetId?: string;
+    /** The file's bytes, base64-encoded; requires `mediaType`. Never stored in state (its hash is). */
+    base64?: string;
+    /** `image/jpeg`, `image/png`, `video/mp4` or `video/webm`. */
+    mediaType?: string;
+}
+
+/** What state keeps: the source, plus the content hash of local or inline bytes. */
+export interface StoredFileSource {
+    url?: string;
+    path?: string;
+    assetId?: string;
+    mediaType?: string;
+    /** sha256 of the file's bytes (path or base64 sources). */
+    sha256?: string;
+    size?: number;
+}
+
+export type FileKind = "image" | "video";
+export const MEDIA_TYPES: Record<FileKind, string[]> = { image: ["image/jpeg", "image/png"], video: ["video/mp4", "video/webm"] };
+const EXTENSIONS: Record<string, string> = { ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".mp4": "video/mp4", ".webm": "video/webm", ".mov": "video/mp4" };
+
+const SOURCES = ["url", "path", "assetId", "base64"] as const;
+
+/**
+ * Validates a file source and returns what to keep in state. Pure but for reading the local file (its
+ * size and hash) and staging base64 bytes. Unknown values (at preview) pass through untouched.
+ */
+export function checkFileSource(value: unknown, property: string, kind: FileKind, failures: Failure[]): StoredFileSource | unknown {
+    if (isUnknown(value)) return value;
+    const fix = `set exactly one of ${property}.url, ${property}.path, ${property}.assetId or ${property}.base64 (with ${property}.mediaType)`;
+    if (!value || typeof value !== "object" || Array.isArray(value)) {
+        failures.push({ property, reason: `must be an object: ${fix}` });
+        return value;
+    }
+    const src = value as Record<string, unknown>;
+    if (Object.values(src).some(isUnknown)) return value;
+    const unknownKeys = Object.keys(src).filter((k) => ![...SOURCES, "mediaType", "sha256", "size"].includes(k));
+    if (unknownKeys.length) failures.push({ property: `${property}.${unknownKeys[0]}`, reason: `is not a file source field: ${fix}` });
+    const given = SOURCES.filter((k) => src[k] !== undefined && src[k] !== null);
+    if (given.length !== 1) {
+        failures.push({ property, reason: given.length ? `has ${given.join(" and ")}: ${fix}` : `has no source: ${fix}` });
+        return value;
+    }
+    const mediaType = src.mediaType as string | undefined;
+    if (mediaType !== undefined && !MEDIA_TYPES[kind].includes(mediaType)) {
+        failures.push({ property: `${property}.mediaType`, reason: `'${mediaType}' is not supported here: use ${MEDIA_TYPES[kind].join(" or ")}` });
+    }
+    const which = given[0];
+    const text = src[which];
+    if (typeof text !== "string" || text.trim() === "") {
+        failures.push({ property: `${property}.${which}`, reason: "must be a non-empty string" });
+        return value;
+    }
+    switch (which) {
+        case "url": {
+            let u: URL | undefined;
+            try {
+                u = new URL(text);
+            } catch { /* reported below */ }
+            if (!u || u.protocol !== "https:") {
+                failures.push({ property: `${property}.url`, reason: `'${text}' is not an https URL: HeyGen downloads only public https links (or use ${property}.path to upload a local file)` });
+            }
+            return { url: text, ...(mediaType ? { mediaType } : {}) };
+        }
+        case "assetId":
+            return { assetId: text, ...(mediaType ? { mediaType } : {}) };
+        case "path": {
+            const abs = path.resolve(text);
+            let stat: fs.Stats | undefined;
+            try {
+                stat = fs.statSync(abs);
+            } catch {
+                failures.push({ property: `${property}.path`, reason: `file '${text}' does not exist (looked in ${abs})` });
+                return value;
+            }
+            if (!stat.isFile()) {
+                failures.push({ property: `${property}.path`, reason: `'${text}' is not a file` });
+                return value;
+            }
+            if (stat.size > LIMITS.assetMaxBytes) {
+                failures.push({ property: `${property}.path`, reason: `'${text}' is ${mb(stat.size)}; HeyGen accepts at most 32 MB` });
+                return value;
+            }
+            const type = mediaType ?? EXTENSIONS[path.extname(abs).toLowerCase()];
+            if (!type) {
+                failures.push({ property: `${property}.mediaType`, reason: `cannot tell the type of '${text}' from its extension: set ${property}.mediaType to ${MEDIA_TYPES[kind].join(" or ")}` });
+            } else if (!MEDIA_TYPES[kind].includes(type)) {
+                failures.push({ property: `${property}.path`, reason: `'${text}' is ${type}; a ${kind} is needed (${MEDIA_TYPES[kind].join(" or ")})` });
+            }
+            const bytes = fs.readFileSync(abs);
+            return { path: text, mediaType: type, sha256: sha256(bytes), size: bytes.length };
+        }
+        case "base64": {
+            if (!mediaType) {
+                failures.push({ property: `${property}.mediaType`, reason: `is required with ${property}.base64: use ${MEDIA_TYPES[kind].join(" or ")}` });
+                return { sha256: sha256(Buffer.from(text)) };
+            }
+            if (!/^[A-Za-z0-9+/\s]+=*\s*$/.test(text)) {
+                failures.push({ property: `${property}.base64`, reason: "is not valid base64" });
+                return { mediaType, sha256: sha256(Buffer.from(text)) };
+            }
+            const bytes = Buffer.from(text, "base64");
+            if (bytes.length > LIMITS.assetMaxBytes) {
+                failures.push({ property: `${property}.base64`, reason: `decodes to ${mb(bytes.length)}; HeyGen accepts at most 32 MB` });
+            }
+            const hash = sha256(bytes);
+            stage(hash, bytes);
+            return { mediaType, sha256: hash, size: bytes.length };
+        }
+    }
+}
+
+/** The API's file input for a stored source, uploading local or inline bytes first. */
+export async function toApiFile(src: StoredFileSource, property: string, client: HeyGenClient, idempotencyKey: string): Promise<{ file: FileInput; uploadedAssetId?: string }> {
+    if (src.url) return { file: { type: "url", url: src.url } };
+    if (src.assetId) return { file: { type: "asset_id", asset_id: src.assetId } };
+    let bytes: Buffer;
+    let filename: string;
+    if (src.path) {
+        bytes = fs.readFileSync(path.resolve(src.path));
+        if (src.sha256 && sha256(bytes) !== src.sha256) {
+            throw new Error(`${property}.path: '${src.path}' changed after preview; run the update again`);
+        }
+        filename = path.basename(src.path);
+    } else {
+        bytes = unstage(src.sha256!, property);
+        filename = `${property.replace(/\W+/g, "-")}.${(src.mediaType ?? "bin").split("/")[1]}`;
+    }
+    const asset = await client.uploadAsset(bytes, filename, idempotencyKey);
+    return { file: { type: "asset_id", asset_id: asset.asset_id }, uploadedAssetId: asset.asset_id };
+}
+
+export function sha256(bytes: Buffer): string {
+    return crypto.createHash("sha256").update(bytes).digest("hex");
+}
+
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+
+// Inline bytes wait here, by content hash, between check and create (the same `pulumi up`).
+const stageDir = () => path.join(os.tmpdir(), "pulumi-heygen-staged");
+
+function stage(hash: string, bytes: Buffer): void {
+    const file = path.join(stageDir(), hash);
+    if (fs.existsSync(file)) return;
+    fs.mkdirSync(stageDir(), { recursive: true, mode: 0o700 });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, bytes, { mode: 0o600 });
+    fs.renameSync(tmp, file);
+}
+
+function unstage(hash: string, property: string): Buffer {
+    try {
+        return fs.readFileSync(path.join(stageDir(), hash));
+    } catch {
+        throw new Error(`${property}.base64: the bytes are no longer staged on this machine; run \`pulumi up\` again`);
+    }
+}

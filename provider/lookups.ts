@@ -1,0 +1,62 @@
+// Lookups (data sources): read what exists in a HeyGen account from a Pulumi program. Each is a plain async
+// function and an Output-returning variant that takes Inputs. They read `heygen:apiKey`/`heygen:baseUrl`
+// from the stack config, else HEYGEN_API_KEY/HEYGEN_API_BASE.
+import * as pulumi from "@pulumi/pulumi";
+import type { AvatarType } from "../api/schema";
+import { HeyGenClient } from "./client";
+import { MISSING_KEY, resolveSettings } from "./config";
+import { type AvatarGroupOutputs, groupOutputs } from "./resources/avatarGroup";
+import { type LookOutputs, lookOutputs } from "./resources/looks";
+
+export type AvatarGroupInfo = Omit<AvatarGroupOutputs, "firstLookId">;
+export type LookInfo = Omit<LookOutputs, "uploadedAssetIds">;
+
+export interface ListLooksArgs {
+    groupId?: string;
+    avatarType?: AvatarType;
+    /** `private` (yours) or `public` (HeyGen's studio avatars); both when omitted. */
+    ownership?: "public" | "private";
+}
+
+export interface ListAvatarGroupsArgs {
+    ownership?: "public" | "private";
+}
+
+function api(): HeyGenClient {
+    const s = resolveSettings((key) => pulumi.runtime.getConfig(key), process.env);
+    if (!s.apiKey) throw new Error(MISSING_KEY);
+    return new HeyGenClient({ apiKey: s.apiKey, baseUrl: s.baseUrl, userAgent: "pulumi-heygen" });
+}
+
+/** One avatar group by id. */
+export async function getAvatarGroup(args: { groupId: string }): Promise<AvatarGroupInfo> {
+    return groupOutputs(await api().getGroup(args.groupId));
+}
+
+/** One look by id. */
+export async function getLook(args: { lookId: string }): Promise<LookInfo> {
+    return lookOutputs(await api().getLook(args.lookId));
+}
+
+/** Every look matching the filters (all pages). */
+export async function listLooks(args: ListLooksArgs = {}): Promise<LookInfo[]> {
+    const out: LookInfo[] = [];
+    for await (const l of api().allLooks({ group_id: args.groupId, avatar_type: args.avatarType, ownership: args.ownership })) out.push(lookOutputs(l));
+    return out;
+}
+
+/** Every avatar group (all pages). */
+export async function listAvatarGroups(args: ListAvatarGroupsArgs = {}): Promise<AvatarGroupInfo[]> {
+    const out: AvatarGroupInfo[] = [];
+    for await (const g of api().allGroups({ ownership: args.ownership })) out.push(groupOutputs(g));
+    return out;
+}
+
+export const getAvatarGroupOutput = (args: pulumi.Input<{ groupId: pulumi.Input<string> }>): pulumi.Output<AvatarGroupInfo> =>
+    pulumi.output(args).apply((a) => getAvatarGroup(a));
+export const getLookOutput = (args: pulumi.Input<{ lookId: pulumi.Input<string> }>): pulumi.Output<LookInfo> =>
+    pulumi.output(args).apply((a) => getLook(a));
+export const listLooksOutput = (args: pulumi.Input<ListLooksArgs> = {}): pulumi.Output<LookInfo[]> =>
+    pulumi.output(args).apply((a) => listLooks(a as ListLooksArgs));
+export const listAvatarGroupsOutput = (args: pulumi.Input<ListAvatarGroupsArgs> = {}): pulumi.Output<AvatarGroupInfo[]> =>
+    pulumi.output(args).apply((a) => listAvatarGroups(a as ListAvatarGroupsArgs));

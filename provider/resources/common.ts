@@ -1,0 +1,165 @@
+// Decisions every resource shares, kept pure: what an unknown value is, how a diff is decided, how long
+// to wait and how often to look. Plus the small glue for waiting and for partial creates.
+import { HeyGenError, NotFoundError } from "../client";
+
+/** How the engine marks a value not yet known at preview (pulumi-dynamic.md, pitfall 4). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export const isUnknown = (v: unknown): boolean => v === UNKNOWN;
+
+export function containsUnknown(v: unknown): boolean {
+    if (isUnknown(v)) return true;
+    if (Array.isArray(v)) return v.some(containsUnknown);
+    if (v && typeof v === "object") return Object.values(v).some(containsUnknown);
+    return false;
+}
+
+export interface Failure {
+    property: string;
+    reason: string;
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+    if (a === b) return true;
+    if (a === null || b === null || typeof a !== "object" || typeof b !== "object") {
+        // Absent and undefined are the same input.
+        return (a ?? undefined) === (b ?? undefined);
+    }
+    if (Array.isArray(a) !== Array.isArray(b)) return false;
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    for (const k of keys) if (!deepEqual((a as any)[k], (b as any)[k])) return false;
+    return true;
+}
+
+export interface DiffRules {
+    /** Inputs whose change the resource applies in place. */
+    updatable: readonly string[];
+    /** Inputs whose change forces a new object. */
+    replacing: readonly string[];
+}
+
+export interface DiffDecision {
+    changes: boolean;
+    replaces: string[];
+    /** Every changed input, for messages. */
+    changed: string[];
+}
+
+/**
+ * Compares old state (which holds the old inputs, see pulumi-dynamic.md: `olds` are outputs) with new
+ * inputs. An unknown new value counts as a change. Inputs that are neither updatable nor replacing
+ * (outputs) are ignored.
+ */
+export function decideDiff(olds: Record<string, unknown>, news: Record<string, unknown>, rules: DiffRules): DiffDecision {
+    const changed: string[] = [];
+    const replaces: string[] = [];
+    for (const key of [...rules.replacing, ...rules.updatable]) {
+        const a = olds[key];
+        const b = news[key];
+        if (containsUnknown(b) || !deepEqual(a, b)) {
+            changed.push(key);
+            if (rules.replacing.includes(key)) replaces.push(key);
+        }
+    }
+    return { changes: changed.length > 0, replaces, changed };
+}
+
+/** Keeps only the given keys, dropping undefined ones (state must not hold `undefined`). */
+export function pick<T extends object>(o: T, keys: readonly string[]): Partial<T> {
+    const out: Record<string, unknown> = {};
+    for (const k of keys) if ((o as any)[k] !== undefined) out[k] = (o as any)[k];
+    return out as Partial<T>;
+}
+
+/**
+ * The engine records a resource as created-but-failed when create throws an error carrying its id and
+ * properties (pulumi-dynamic.md). The properties must include `__provider`, which the engine does not
+ * add back on this path, or later reads and deletes could not find their code.
+ */
+export class PartialCreateError extends Error {
+    constructor(
+        message: string,
+        readonly id: string,
+        readonly properties: Record<string, unknown>,
+        readonly reasons: string[],
+    ) {
+        super(message);
+    }
+}
+
+export function partialCreate(message: string, id: string, outs: Record<string, unknown>, inputs: Record<string, unknown>): PartialCreateError {
+    return new PartialCreateError(message, id, { ...outs, __provider: inputs.__provider }, [message]);
+}
+
+/** Polling intervals: quick at first, then every `maxMs`; pure so it is tested as a table. */
+export function pollDelay(attempt: number, minMs = 250, maxMs = 5_000): number {
+    return Math.min(maxMs, minMs * 2 ** attempt);
+}
+
+export type WaitResult<T> = { done: true; value: T } | { done: false; value: T; timedOut: true };
+
+/** Polls `read` until `finished` says so, or the deadline passes. */
+export async function waitUntil<T>(read: () => Promise<T>, finished: (v: T) => boolean, timeoutMs: number, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<WaitResult<T>> {
+    const deadline = Date.now() + timeoutMs;
+    for (let attempt = 0; ; attempt++) {
+        const value = await read();
+        if (finished(value)) return { done: true, value };
+        const left = deadline - Date.now();
+        if (left <= 0) return { done: false, value, timedOut: true };
+        await sleep(Math.min(pollDelay(attempt), left));
+    }
+}
+
+/** Runs `fn`; a 404 becomes `undefined` (the object is gone). */
+export async function orGone<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    try {
+        return await fn();
+    } catch (e) {
+        if (e instanceof NotFoundError) return undefined;
+        throw e;
+    }
+}
+
+/** An error for people: HeyGen's own message, the param and request id, never a stack trace alone. */
+export function explain(e: unknown, what: string): Error {
+    if (e instanceof PartialCreateError) return e;
+    if (e instanceof HeyGenError) {
+        const err = new Error(`${what}: ${e.describe()}`);
+        (err as Error & { cause?: unknown }).cause = undefined;
+        return err;
+    }
+    return e instanceof Error ? new Error(`${what}: ${e.message}`) : new Error(`${what}: ${String(e)}`);
+}
+
+/** `waitFor`/`timeoutSeconds` checks shared by every resource. */
+export function checkWaitInputs(news: Record<string, unknown>, allowed: readonly string[], failures: Failure[]): void {
+    const w = news.waitFor;
+    if (w !== undefined && !isUnknown(w) && !allowed.includes(w as string)) {
+        failures.push({ property: "waitFor", reason: `'${String(w)}' is not one of ${allowed.map((a) => `'${a}'`).join(", ")}` });
+    }
+    const t = news.timeoutSeconds;
+    if (t !== undefined && !isUnknown(t) && !(typeof t === "number" && Number.isFinite(t) && t > 0 && t <= 24 * 3600)) {
+        failures.push({ property: "timeoutSeconds", reason: `must be a number of seconds from 1 to 86400, not ${JSON.stringify(t)}` });
+    }
+}
+
+export function checkName(value: unknown, property: string, failures: Failure[], required = true): void {
+    if (isUnknown(value)) return;
+    if (value === undefined || value === null) {
+        if (required) failures.push({ property, reason: "is required" });
+        return;
+    }
+    if (typeof value !== "string" || value.trim() === "") failures.push({ property, reason: "must be a non-empty string" });
+    else if (value.length > 255) failures.push({ property, reason: `is ${value.length} characters; HeyGen allows at most 255` });
+}
+
+export function checkId(value: unknown, property: string, failures: Failure[], required: boolean): void {
+    if (isUnknown(value)) return;
+    if (value === undefined || value === null) {
+        if (required) failures.push({ property, reason: "is required" });
+        return;
+    }
+    if (typeof value !== "string" || !/^[A-Za-z0-9_\-]{1,128}$/.test(value)) {
+        failures.push({ property, reason: `'${String(value)}' is not a HeyGen id (letters, digits, _ and -)` });
+    }
+}

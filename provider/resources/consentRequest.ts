@@ -1,0 +1,153 @@
+// ConsentRequest: asks the person in a digital twin's footage for consent. HeyGen answers with a URL the
+// person opens to record it; until they approve, the group's digital twins stay `pending_consent`. The URL
+// is a secret output. HeyGen has no call to withdraw a request, so deleting one only forgets it.
+import * as pulumi from "@pulumi/pulumi";
+import type { AvatarGroupItem } from "../../api/schema";
+import { LIMITS } from "../../api/schema";
+import { type HeyGenClient, newIdempotencyKey } from "../client";
+import { client, verifyKey } from "../config";
+import { providerFor } from "../shim";
+import { type Failure, checkId, checkWaitInputs, containsUnknown, decideDiff, deepEqual, explain, isUnknown, orGone, partialCreate, pick, waitUntil } from "./common";
+
+export type ConsentWait = "requested" | "approved";
+
+export interface ConsentRequestArgs {
+    /** The group whose digital twins need consent. */
+    groupId: pulumi.Input<string>;
+    /** Where the person lands after answering (https). */
+    rerouteUrl?: pulumi.Input<string>;
+    /** Custom consent statement (≤ 1000 characters, no `<` or `>`; HeyGen enterprise accounts). */
+    consentText?: pulumi.Input<string>;
+    /** `requested` (default): return with the URL; `approved`: also wait until the person approved. */
+    waitFor?: pulumi.Input<ConsentWait>;
+    /** How long to wait for approval (default 3600). */
+    timeoutSeconds?: pulumi.Input<number>;
+}
+
+const INPUTS = ["groupId", "rerouteUrl", "consentText", "waitFor", "timeoutSeconds"] as const;
+const RULES = { replacing: ["groupId", "rerouteUrl", "consentText"], updatable: ["waitFor", "timeoutSeconds"] };
+const DECIDED = ["approved", "rejected", "skipped"];
+
+export function decideConsentDiff(olds: Record<string, unknown>, news: Record<string, unknown>) {
+    const d = decideDiff(olds, news, RULES);
+    // A declined request is asked again on the next `up`.
+    if (olds.consentStatus === "rejected" && !d.replaces.length) return { changes: true, replaces: ["consentStatus"] };
+    return { changes: d.changes, replaces: d.replaces };
+}
+
+export function checkConsentInputs(news: Record<string, unknown>): Failure[] {
+    const failures: Failure[] = [];
+    checkId(news.groupId, "groupId", failures, true);
+    checkWaitInputs(news, ["requested", "approved"], failures);
+    const r = news.rerouteUrl;
+    if (r !== undefined && !isUnknown(r)) {
+        let ok = false;
+        try {
+            ok = new URL(String(r)).protocol === "https:";
+        } catch { /* not a URL */ }
+        if (!ok) failures.push({ property: "rerouteUrl", reason: `'${String(r)}' is not an https URL` });
+    }
+    const t = news.consentText;
+    if (t !== undefined && !isUnknown(t)) {
+        if (typeof t !== "string" || t.trim() === "") failures.push({ property: "consentText", reason: "must be a non-empty string" });
+        else if (t.length > LIMITS.consentTextMax) failures.push({ property: "consentText", reason: `is ${t.length} characters; HeyGen allows at most ${LIMITS.consentTextMax}` });
+        else if (/[<>]/.test(t)) failures.push({ property: "consentText", reason: "must not contain < or >" });
+    }
+    return failures;
+}
+
+const outsOf = (inputs: Record<string, unknown>, g: AvatarGroupItem, url: string | null) => ({
+    ...pick(inputs, INPUTS),
+    groupId: g.id,
+    url,
+    consentStatus: g.consent_status,
+});
+
+export const consentRequestHandlers = {
+    async check(olds: Record<string, unknown>, news: Record<string, unknown>) {
+        const failures = checkConsentInputs(news);
+        if (failures.length === 0 && !containsUnknown(news) && !deepEqual(pick(olds ?? {}, INPUTS), pick(news, INPUTS))) await verifyKey();
+        return { inputs: news, failures };
+    },
+
+    async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+        return { ...decideConsentDiff(olds, news), deleteBeforeReplace: true };
+    },
+
+    async create(inputs: Record<string, unknown>) {
+        const api = client();
+        const groupId = inputs.groupId as string;
+        try {
+            const group = await orGone(() => api.getGroup(groupId));
+            if (!group) throw new Error(`groupId: no avatar group ${groupId} exists`);
+            // Consent already given (or waived): nothing to ask; adopt it as it is.
+            if (DECIDED.includes(group.consent_status ?? "") && group.consent_status !== "rejected") {
+                return { id: `${groupId}/consent`, outs: outsOf(inputs, group, null) };
+            }
+            const res = await api.requestConsent(
+                groupId,
+                { ...(inputs.rerouteUrl ? { reroute_url: inputs.rerouteUrl as string } : {}), ...(inputs.consentText ? { consent_text: inputs.consentText as string } : {}) },
+                newIdempotencyKey(),
+            );
+            return await settle(api, res.avatar_group, res.url ?? null, inputs);
+        } catch (e) {
+            throw explain(e, `requesting consent for avatar group ${groupId}`);
+        }
+    },
+
+    async read(id: string, props: Record<string, unknown>) {
+        const group = await orGone(() => client().getGroup(props.groupId as string));
+        if (!group) return {};
+        return { id, props: { ...props, consentStatus: group.consent_status }, inputs: pick(props, INPUTS) };
+    },
+
+    async update(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+        const api = client();
+        try {
+            const group = await api.getGroup(news.groupId as string);
+            return { outs: (await settle(api, group, (olds.url as string | null) ?? null, news)).outs };
+        } catch (e) {
+            throw explain(e, `updating the consent request for avatar group ${news.groupId}`);
+        }
+    },
+
+    async delete() {
+        // HeyGen has no call to withdraw a consent request: forgetting it is all there is to do.
+    },
+};
+
+async function settle(api: HeyGenClient, group: AvatarGroupItem, url: string | null, inputs: Record<string, unknown>) {
+    const id = `${group.id}/consent`;
+    if (inputs.waitFor !== "approved" || DECIDED.includes(group.consent_status ?? "")) return finish(group);
+    const timeoutMs = ((inputs.timeoutSeconds as number | undefined) ?? 3600) * 1000;
+    const r = await waitUntil(() => api.getGroup(group.id), (g) => DECIDED.includes(g.consent_status ?? ""), timeoutMs);
+    if (!r.done) {
+        throw partialCreate(
+            `consent for avatar group ${group.id} is still ${r.value.consent_status} after ${timeoutMs / 1000} s; it is recorded in state with its url. ` +
+                "Run `pulumi up` again to keep waiting, or set waitFor: \"requested\"",
+            id, outsOf(inputs, r.value, url), inputs,
+        );
+    }
+    return finish(r.value);
+
+    function finish(g: AvatarGroupItem) {
+        if (g.consent_status === "rejected") {
+            throw partialCreate(`consent for avatar group ${g.id} was declined; the next \`pulumi up\` asks again`, id, outsOf(inputs, g, url), inputs);
+        }
+        return { id, outs: outsOf(inputs, g, url) };
+    }
+}
+
+/** Asks the person in a group's digital twin footage for consent; `url` (secret) is the page they open. */
+export class ConsentRequest extends pulumi.dynamic.Resource {
+    declare readonly groupId: pulumi.Output<string>;
+    /** The page where the person records consent. A secret: anyone with it can answer. Null when consent was already given. */
+    declare readonly url: pulumi.Output<string | null>;
+    /** `pending`, `approved`, `rejected` (or `skipped` where consent is waived). */
+    declare readonly consentStatus: pulumi.Output<string | null>;
+
+    constructor(name: string, args: ConsentRequestArgs, opts?: pulumi.CustomResourceOptions) {
+        const secret = { additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "url"] };
+        super(providerFor("consentRequest"), name, { url: undefined, consentStatus: undefined, ...args }, { ...opts, ...secret }, "heygen", "ConsentRequest");
+    }
+}

@@ -1,0 +1,53 @@
+// DigitalTwinLook: a look trained from video footage of a real person. It waits in `pending_consent` until
+// the person approves (a ConsentRequest), then trains — minutes to hours.
+import * as pulumi from "@pulumi/pulumi";
+import { type FileSource, checkFileSource, toApiFile, type StoredFileSource } from "../files";
+import { providerFor } from "../shim";
+import type { Failure } from "./common";
+import { type LookKind, type LookWait, LOOK_OUTPUT_SEED, LookResource } from "./looks";
+
+export interface DigitalTwinLookArgs {
+    /** The avatar group (character) the look joins: an AvatarGroup's `groupId`. */
+    groupId: pulumi.Input<string>;
+    /** ≤ 255 characters; changing it renames the look in place. */
+    name: pulumi.Input<string>;
+    /** The training video (MP4/WebM, ≥ 15 s): `{ url }`, `{ path }`, `{ assetId }` or `{ base64, mediaType }`. Changing it replaces the look. */
+    footage: pulumi.Input<FileSource>;
+    /** Take an existing look under management instead of creating one (checked against this declaration). */
+    adoptLookId?: pulumi.Input<string>;
+    /**
+     * `created` (default): return once HeyGen accepted the footage; `trained`: also wait for training.
+     * Waiting never blocks on consent: a twin in `pending_consent` ends the wait.
+     */
+    waitFor?: pulumi.Input<LookWait>;
+    /** How long to wait for training (default 3600). */
+    timeoutSeconds?: pulumi.Input<number>;
+}
+
+export const digitalTwinKind: LookKind = {
+    title: "digital twin look",
+    createType: "digital_twin",
+    avatarType: "digital_twin",
+    sourceInputs: ["footage"],
+    renamable: true,
+    defaultWait: "created",
+    defaultTimeoutSeconds: 3600,
+    checkSource(news, failures: Failure[]) {
+        if (news.footage === undefined) {
+            failures.push({ property: "footage", reason: "is required: give { url }, { path }, { assetId } or { base64, mediaType }" });
+            return {};
+        }
+        return { footage: checkFileSource(news.footage, "footage", "video", failures) };
+    },
+    async createBody(inputs, api, key) {
+        const { file, uploadedAssetId } = await toApiFile(inputs.footage as StoredFileSource, "footage", api, `${key}:footage`);
+        return { body: { file }, uploadedAssetIds: uploadedAssetId ? [uploadedAssetId] : [] };
+    },
+};
+
+/** A digital twin look. Its group needs a ConsentRequest approved by the person filmed before it trains. */
+export class DigitalTwinLook extends LookResource {
+    constructor(name: string, args: DigitalTwinLookArgs, opts?: pulumi.CustomResourceOptions) {
+        super(providerFor("digitalTwinLook"), name, { ...LOOK_OUTPUT_SEED, ...args }, opts, "heygen", "DigitalTwinLook");
+    }
+}

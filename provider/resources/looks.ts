@@ -1,0 +1,244 @@
+// What the three look resources (photo, prompt, digital twin) share: their outputs, their lifecycle
+// (create once with an Idempotency-Key, wait per `waitFor`, record partial creates, rename in place,
+// refresh, delete) and the diff rule. Each kind supplies its own checks and create body.
+import * as pulumi from "@pulumi/pulumi";
+import type { AvatarLookItem, AvatarType, CreateAvatarRequest, CreateType } from "../../api/schema";
+import { type HeyGenClient, newIdempotencyKey } from "../client";
+import { client, verifyKey } from "../config";
+import {
+    type DiffRules, type Failure, checkId, checkName, checkWaitInputs, decideDiff, deepEqual, explain, isUnknown, orGone,
+    partialCreate, pick, waitUntil,
+} from "./common";
+
+/** Everything a look resource outputs, mirroring HeyGen's AvatarLookItem. */
+export interface LookOutputs {
+    /** The look's id: pass it as `avatar_id` to POST /v3/videos. Also the resource's id. */
+    lookId: string;
+    /** The avatar group (character) the look belongs to. */
+    groupId: string;
+    /** The look's name as HeyGen has it. */
+    name: string;
+    /** `photo_avatar` or `digital_twin`. */
+    avatarType: AvatarType;
+    /** `processing`, `pending_consent` (digital twins before consent), `completed` or `failed`. */
+    status: string | null;
+    /** Why training failed, when `status` is `failed`. */
+    error: { code: string; message: string } | null;
+    /** Set once training completed; a look is usable only then. */
+    previewImageUrl: string | null;
+    previewVideoUrl: string | null;
+    /** Engines that can render this look (`avatar_v`, `avatar_iv`, `avatar_iii`). */
+    supportedEngines: string[];
+    imageWidth: number | null;
+    imageHeight: number | null;
+    preferredOrientation: string | null;
+    gender: string | null;
+    defaultVoiceId: string | null;
+    tags: string[];
+    /** Assets this resource uploaded for its files (local paths, base64). */
+    uploadedAssetIds?: string[];
+}
+
+export function lookOutputs(l: AvatarLookItem): Omit<LookOutputs, "uploadedAssetIds"> {
+    return {
+        lookId: l.id, groupId: l.group_id, name: l.name, avatarType: l.avatar_type, status: l.status, error: l.error ?? null,
+        previewImageUrl: l.preview_image_url, previewVideoUrl: l.preview_video_url, supportedEngines: l.supported_api_engines,
+        imageWidth: l.image_width, imageHeight: l.image_height, preferredOrientation: l.preferred_orientation,
+        gender: l.gender, defaultVoiceId: l.default_voice_id, tags: l.tags,
+    };
+}
+
+export const FINISHED_TRAINING = ["completed", "failed"];
+
+export type LookWait = "created" | "trained";
+
+export interface LookKind {
+    /** The resource's type name, for messages. */
+    title: string;
+    createType: CreateType;
+    avatarType: AvatarType;
+    /** Kind-specific inputs: all of them force replacement. */
+    sourceInputs: readonly string[];
+    /** HeyGen renames photo and digital twin looks only. */
+    renamable: boolean;
+    defaultWait: LookWait;
+    defaultTimeoutSeconds: number;
+    /** Validates and normalizes the kind's own inputs. */
+    checkSource(news: Record<string, unknown>, failures: Failure[]): Record<string, unknown>;
+    /** The create body's type-specific part, uploading local files first. */
+    createBody(inputs: Record<string, unknown>, api: HeyGenClient, key: string): Promise<{ body: Partial<CreateAvatarRequest>; uploadedAssetIds: string[] }>;
+}
+
+export const LOOK_COMMON_INPUTS = ["groupId", "name", "adoptLookId", "waitFor", "timeoutSeconds"] as const;
+
+export function lookDiffRules(kind: LookKind): DiffRules {
+    return {
+        updatable: kind.renamable ? ["name", "waitFor", "timeoutSeconds"] : ["waitFor", "timeoutSeconds"],
+        replacing: ["groupId", ...kind.sourceInputs, "adoptLookId", ...(kind.renamable ? [] : ["name"])],
+    };
+}
+
+const inputKeys = (kind: LookKind) => [...LOOK_COMMON_INPUTS, ...kind.sourceInputs];
+
+/** Inputs as stored, for comparing: `__provider` is code, not input. */
+const withoutProvider = (o: Record<string, unknown>) => {
+    const { __provider: _p, ...rest } = o;
+    return rest;
+};
+
+export function lookHandlers(kind: LookKind) {
+    const describe = (inputs: Record<string, unknown>) => `${kind.title} "${inputs.name}"`;
+    const waitFor = (inputs: Record<string, unknown>) => (inputs.waitFor as LookWait | undefined) ?? kind.defaultWait;
+    const timeoutMs = (inputs: Record<string, unknown>) => ((inputs.timeoutSeconds as number | undefined) ?? kind.defaultTimeoutSeconds) * 1000;
+
+    /** Waits per `waitFor`; failed or unfinished training becomes a partial create that keeps the look in state. */
+    async function settle(api: HeyGenClient, look: AvatarLookItem, inputs: Record<string, unknown>, extra: Record<string, unknown>) {
+        const outsOf = (l: AvatarLookItem) => ({ ...stored(inputs), ...lookOutputs(l), ...extra });
+        if (waitFor(inputs) !== "trained" || FINISHED_TRAINING.includes(look.status ?? "")) {
+            return finish(look);
+        }
+        // A twin waiting for consent stops the wait at once: consent needs a person, and the ConsentRequest
+        // that asks for it may only be created after this resource.
+        const r = await waitUntil(() => api.getLook(look.id), (l) => FINISHED_TRAINING.includes(l.status ?? "") || l.status === "pending_consent", timeoutMs(inputs));
+        if (!r.done) {
+            throw partialCreate(
+                `${describe(inputs)} is still ${r.value.status} after ${timeoutMs(inputs) / 1000} s; it is recorded in state. ` +
+                    "Run `pulumi up` again to keep waiting, raise timeoutSeconds, or set waitFor: \"created\"",
+                look.id, outsOf(r.value), inputs,
+            );
+        }
+        return finish(r.value);
+
+        function finish(l: AvatarLookItem) {
+            if (l.status === "failed") {
+                throw partialCreate(
+                    `${describe(inputs)} failed to train: ${l.error?.message ?? "no reason given"}${l.error?.code ? ` (${l.error.code})` : ""}. ` +
+                        "It is recorded in state; the next `pulumi up` replaces it",
+                    l.id, outsOf(l), inputs,
+                );
+            }
+            if (l.status === "pending_consent") {
+                console.error(`heygen: ${describe(inputs)} waits for consent; approve it through a ConsentRequest's url, then \`pulumi refresh\``);
+            }
+            return { id: l.id, outs: outsOf(l) };
+        }
+    }
+
+    const stored = (inputs: Record<string, unknown>) => pick(withoutProvider(inputs), inputKeys(kind));
+
+    return {
+        async check(olds: Record<string, unknown>, news: Record<string, unknown>) {
+            const failures: Failure[] = [];
+            checkId(news.groupId, "groupId", failures, true);
+            checkName(news.name, "name", failures);
+            checkId(news.adoptLookId, "adoptLookId", failures, false);
+            checkWaitInputs(news, ["created", "trained"], failures);
+            const source = kind.checkSource(news, failures);
+            const inputs = { ...news, ...source };
+            if (failures.length === 0 && !deepEqual(withoutProvider(olds ?? {}), withoutProvider(inputs))) await verifyKey();
+            return { inputs, failures };
+        },
+
+        async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+            const d = decideDiff(olds, news, lookDiffRules(kind));
+            // A look whose training failed cannot be repaired in place: the next `up` makes it again.
+            if (olds.status === "failed" && !d.replaces.length) return { changes: true, replaces: ["status"], deleteBeforeReplace: false };
+            return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: false };
+        },
+
+        async create(inputs: Record<string, unknown>) {
+            const api = client();
+            try {
+                if (inputs.adoptLookId) return await adopt(api, inputs);
+                const key = newIdempotencyKey();
+                const { body, uploadedAssetIds } = await kind.createBody(inputs, api, key);
+                const created = await api.createAvatar(
+                    { type: kind.createType, name: inputs.name as string, avatar_group_id: inputs.groupId as string, ...body } as CreateAvatarRequest,
+                    key,
+                );
+                const extra = uploadedAssetIds.length ? { uploadedAssetIds } : {};
+                return await settle(api, created.avatar_item, inputs, extra);
+            } catch (e) {
+                throw explain(e, `creating ${describe(inputs)}`);
+            }
+        },
+
+        async read(id: string, props: Record<string, unknown>) {
+            const look = await orGone(() => client().getLook(id));
+            if (!look) return {};
+            const outs = { ...props, ...lookOutputs(look) };
+            // The inputs that describe what exists now, so a later preview shows real drift and nothing else.
+            const inputs = { ...pick(props, inputKeys(kind)), name: look.name, groupId: look.group_id };
+            return { id, props: outs, inputs };
+        },
+
+        async update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+            const api = client();
+            try {
+                let look: AvatarLookItem;
+                if (kind.renamable && olds.name !== news.name) look = await api.renameLook(id, news.name as string);
+                else look = await api.getLook(id);
+                const extra = olds.uploadedAssetIds ? { uploadedAssetIds: olds.uploadedAssetIds } : {};
+                return { outs: (await settle(api, look, news, extra)).outs };
+            } catch (e) {
+                throw explain(e, `updating ${describe(news)}`);
+            }
+        },
+
+        async delete(id: string) {
+            try {
+                await orGone(() => client().deleteLook(id));
+            } catch (e) {
+                throw explain(e, `deleting ${kind.title} ${id}`);
+            }
+        },
+    };
+
+    /** Takes an existing look under management, after checking it is the look declared. */
+    async function adopt(api: HeyGenClient, inputs: Record<string, unknown>) {
+        const id = inputs.adoptLookId as string;
+        const look = await orGone(() => api.getLook(id));
+        if (!look) throw new Error(`adoptLookId: no look ${id} exists in this HeyGen account`);
+        if (look.avatar_type !== kind.avatarType) {
+            throw new Error(`adoptLookId: look ${id} is a ${look.avatar_type}, not a ${kind.avatarType}; declare it with the matching resource`);
+        }
+        if (look.group_id !== inputs.groupId) {
+            throw new Error(`adoptLookId: look ${id} belongs to group ${look.group_id}, not ${inputs.groupId}; set groupId to ${look.group_id}`);
+        }
+        let current = look;
+        if (look.name !== inputs.name) {
+            if (!kind.renamable) throw new Error(`adoptLookId: look ${id} is named "${look.name}" and ${kind.title} names cannot change; set name to "${look.name}"`);
+            current = await api.renameLook(id, inputs.name as string);
+        }
+        return settle(api, current, inputs, {});
+    }
+}
+
+export { isUnknown };
+
+/** Declared outputs must be seeded as undefined to appear on the resource object (pulumi#2931). */
+export const LOOK_OUTPUT_SEED = {
+    lookId: undefined, avatarType: undefined, status: undefined, error: undefined, previewImageUrl: undefined,
+    previewVideoUrl: undefined, supportedEngines: undefined, imageWidth: undefined, imageHeight: undefined,
+    preferredOrientation: undefined, gender: undefined, defaultVoiceId: undefined, tags: undefined, uploadedAssetIds: undefined,
+};
+
+/** The outputs every look resource has; each kind's class adds its constructor. */
+export abstract class LookResource extends pulumi.dynamic.Resource {
+    declare readonly lookId: pulumi.Output<string>;
+    declare readonly groupId: pulumi.Output<string>;
+    declare readonly name: pulumi.Output<string>;
+    declare readonly avatarType: pulumi.Output<LookOutputs["avatarType"]>;
+    declare readonly status: pulumi.Output<string>;
+    declare readonly error: pulumi.Output<LookOutputs["error"]>;
+    declare readonly previewImageUrl: pulumi.Output<string | null>;
+    declare readonly previewVideoUrl: pulumi.Output<string | null>;
+    declare readonly supportedEngines: pulumi.Output<string[]>;
+    declare readonly imageWidth: pulumi.Output<number | null>;
+    declare readonly imageHeight: pulumi.Output<number | null>;
+    declare readonly preferredOrientation: pulumi.Output<string | null>;
+    declare readonly gender: pulumi.Output<string | null>;
+    declare readonly defaultVoiceId: pulumi.Output<string | null>;
+    declare readonly tags: pulumi.Output<string[]>;
+    declare readonly uploadedAssetIds: pulumi.Output<string[] | undefined>;
+}

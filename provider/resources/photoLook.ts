@@ -1,0 +1,49 @@
+// PhotoLook: a look trained from one photo (JPEG/PNG, at least 512×512, one front-facing face).
+import * as pulumi from "@pulumi/pulumi";
+import { type FileSource, checkFileSource, toApiFile, type StoredFileSource } from "../files";
+import { providerFor } from "../shim";
+import type { Failure } from "./common";
+import { type LookKind, type LookWait, LOOK_OUTPUT_SEED, LookResource } from "./looks";
+
+export interface PhotoLookArgs {
+    /** The avatar group (character) the look joins: an AvatarGroup's `groupId`. */
+    groupId: pulumi.Input<string>;
+    /** ≤ 255 characters; changing it renames the look in place. */
+    name: pulumi.Input<string>;
+    /** The photo: `{ url }`, `{ path }`, `{ assetId }` or `{ base64, mediaType }`. Changing it replaces the look. */
+    image: pulumi.Input<FileSource>;
+    /** Take an existing look under management instead of creating one (checked against this declaration). */
+    adoptLookId?: pulumi.Input<string>;
+    /** `trained` (default): wait until training completes; `created`: return once HeyGen accepted it. */
+    waitFor?: pulumi.Input<LookWait>;
+    /** How long to wait for training (default 900). `customTimeouts` do not reach dynamic providers. */
+    timeoutSeconds?: pulumi.Input<number>;
+}
+
+export const photoKind: LookKind = {
+    title: "photo look",
+    createType: "photo",
+    avatarType: "photo_avatar",
+    sourceInputs: ["image"],
+    renamable: true,
+    defaultWait: "trained",
+    defaultTimeoutSeconds: 900,
+    checkSource(news, failures: Failure[]) {
+        if (news.image === undefined) {
+            failures.push({ property: "image", reason: "is required: give { url }, { path }, { assetId } or { base64, mediaType }" });
+            return {};
+        }
+        return { image: checkFileSource(news.image, "image", "image", failures) };
+    },
+    async createBody(inputs, api, key) {
+        const { file, uploadedAssetId } = await toApiFile(inputs.image as StoredFileSource, "image", api, `${key}:image`);
+        return { body: { file }, uploadedAssetIds: uploadedAssetId ? [uploadedAssetId] : [] };
+    },
+};
+
+/** A photo avatar look in an avatar group. Its `lookId` is what videos take as `avatar_id`. */
+export class PhotoLook extends LookResource {
+    constructor(name: string, args: PhotoLookArgs, opts?: pulumi.CustomResourceOptions) {
+        super(providerFor("photoLook"), name, { ...LOOK_OUTPUT_SEED, ...args }, opts, "heygen", "PhotoLook");
+    }
+}

@@ -1,0 +1,83 @@
+// PromptLook: a look generated from a text prompt, optionally guided by up to 3 reference images or an
+// existing look. HeyGen cannot rename prompt looks, so every change replaces one.
+import * as pulumi from "@pulumi/pulumi";
+import type { FileInput } from "../../api/schema";
+import { LIMITS } from "../../api/schema";
+import { type FileSource, checkFileSource, toApiFile, type StoredFileSource } from "../files";
+import { providerFor } from "../shim";
+import { type Failure, checkId, isUnknown } from "./common";
+import { type LookKind, type LookWait, LOOK_OUTPUT_SEED, LookResource } from "./looks";
+
+export interface PromptLookArgs {
+    /** The avatar group (character) the look joins: an AvatarGroup's `groupId`. */
+    groupId: pulumi.Input<string>;
+    /** ≤ 255 characters. HeyGen cannot rename prompt looks: a change replaces the look. */
+    name: pulumi.Input<string>;
+    /** What the look should be (≤ 1000 characters). */
+    prompt: pulumi.Input<string>;
+    /** Up to 3 reference images. */
+    referenceImages?: pulumi.Input<pulumi.Input<FileSource>[]>;
+    /** A look of the same group to start from (HeyGen's `avatar_id`). */
+    referenceLookId?: pulumi.Input<string>;
+    /** Take an existing look under management instead of creating one (checked against this declaration). */
+    adoptLookId?: pulumi.Input<string>;
+    /** `trained` (default) or `created`. */
+    waitFor?: pulumi.Input<LookWait>;
+    /** How long to wait for training (default 900). */
+    timeoutSeconds?: pulumi.Input<number>;
+}
+
+export const promptKind: LookKind = {
+    title: "prompt look",
+    createType: "prompt",
+    avatarType: "photo_avatar",
+    sourceInputs: ["prompt", "referenceImages", "referenceLookId"],
+    renamable: false,
+    defaultWait: "trained",
+    defaultTimeoutSeconds: 900,
+    checkSource(news, failures: Failure[]) {
+        const out: Record<string, unknown> = {};
+        const p = news.prompt;
+        if (!isUnknown(p)) {
+            if (typeof p !== "string" || p.trim() === "") failures.push({ property: "prompt", reason: "is required: describe the look in words" });
+            else if (p.length > LIMITS.promptMax) failures.push({ property: "prompt", reason: `is ${p.length} characters; HeyGen allows at most ${LIMITS.promptMax}` });
+        }
+        const refs = news.referenceImages;
+        if (refs !== undefined && !isUnknown(refs)) {
+            if (!Array.isArray(refs)) failures.push({ property: "referenceImages", reason: "must be a list of file sources" });
+            else {
+                if (refs.length > LIMITS.referenceImagesMax) {
+                    failures.push({ property: "referenceImages", reason: `has ${refs.length} images; HeyGen takes at most ${LIMITS.referenceImagesMax}` });
+                }
+                out.referenceImages = refs.map((r, i) => checkFileSource(r, `referenceImages[${i}]`, "image", failures));
+            }
+        }
+        checkId(news.referenceLookId, "referenceLookId", failures, false);
+        return out;
+    },
+    async createBody(inputs, api, key) {
+        const refs = (inputs.referenceImages as StoredFileSource[] | undefined) ?? [];
+        const files: FileInput[] = [];
+        const uploadedAssetIds: string[] = [];
+        for (const [i, r] of refs.entries()) {
+            const { file, uploadedAssetId } = await toApiFile(r, `referenceImages[${i}]`, api, `${key}:ref${i}`);
+            files.push(file);
+            if (uploadedAssetId) uploadedAssetIds.push(uploadedAssetId);
+        }
+        return {
+            body: {
+                prompt: inputs.prompt as string,
+                ...(files.length ? { reference_images: files } : {}),
+                ...(inputs.referenceLookId ? { avatar_id: inputs.referenceLookId as string } : {}),
+            },
+            uploadedAssetIds,
+        };
+    },
+};
+
+/** A prompt-generated look in an avatar group. */
+export class PromptLook extends LookResource {
+    constructor(name: string, args: PromptLookArgs, opts?: pulumi.CustomResourceOptions) {
+        super(providerFor("promptLook"), name, { ...LOOK_OUTPUT_SEED, ...args }, opts, "heygen", "PromptLook");
+    }
+}

@@ -1,0 +1,3 @@
+// This module's export is the avatarGroup provider object itself; its path is written into users' state (see ../shim.ts).
+import { makeProvider } from "../shim";
+export = makeProvider("avatarGroup");

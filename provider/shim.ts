@@ -1,0 +1,47 @@
+// The serialized provider. Pulumi stores the provider object in every resource's state and runs that
+// stored code for read and delete (pulumi-dynamic.md, pitfalls 1, 2, 5), so it must hold no code worth
+// keeping and no secret:
+// - Each kind's provider object is the whole export of its own module in `serialized/`. When the package
+//   is installed (in node_modules), the closure serializer writes such an object as a bare
+//   `require("pulumi-heygen/dist/provider/serialized/<kind>.js")`: a few hundred bytes, and read/delete
+//   always run the installed version. Those paths are written into users' state: never move them.
+// - Should it be serialized by value (a linked checkout), each method still only `require`s the
+//   installed package at run time and forwards to it: nothing of the handlers is inlined.
+import type * as pulumi from "@pulumi/pulumi";
+
+export type ResourceKind = "avatarGroup" | "photoLook" | "promptLook" | "digitalTwinLook" | "consentRequest";
+
+export type HeyGenProvider = pulumi.dynamic.ResourceProvider & { kind: ResourceKind };
+
+/** A provider whose every method forwards to `pulumi-heygen/handlers` in the provider process. */
+export function makeProvider(kind: ResourceKind): HeyGenProvider {
+    return {
+        kind,
+        configure() {
+            return require("pulumi-heygen/handlers").run(this, "configure", arguments);
+        },
+        check() {
+            return require("pulumi-heygen/handlers").run(this, "check", arguments);
+        },
+        diff() {
+            return require("pulumi-heygen/handlers").run(this, "diff", arguments);
+        },
+        create() {
+            return require("pulumi-heygen/handlers").run(this, "create", arguments);
+        },
+        read() {
+            return require("pulumi-heygen/handlers").run(this, "read", arguments);
+        },
+        update() {
+            return require("pulumi-heygen/handlers").run(this, "update", arguments);
+        },
+        delete() {
+            return require("pulumi-heygen/handlers").run(this, "delete", arguments);
+        },
+    } as HeyGenProvider;
+}
+
+/** The one provider object per kind (the program serializes each once: pitfall 6). */
+export function providerFor(kind: ResourceKind): HeyGenProvider {
+    return require(`./serialized/${kind}`);
+}

@@ -1,0 +1,30 @@
+// Installs this package into its own node_modules (a copy of package.json and dist/, as `npm install`
+// of the published package would lay it out), so that programs in this repository — the main job,
+// examples, tests — load `pulumi-heygen` exactly as users do. That matters for the serialized provider:
+// only a package that really sits in node_modules is written into state as a bare `require(...)`
+// (see provider/shim.ts); a symlink would resolve outside node_modules. Runs after every build.
+"use strict";
+const fs = require("fs");
+const path = require("path");
+
+const root = path.resolve(__dirname, "..");
+const target = path.join(root, "node_modules", "pulumi-heygen");
+const staging = `${target}.${process.pid}.tmp`;
+
+fs.rmSync(staging, { recursive: true, force: true });
+fs.mkdirSync(staging, { recursive: true });
+fs.copyFileSync(path.join(root, "package.json"), path.join(staging, "package.json"));
+fs.cpSync(path.join(root, "dist"), path.join(staging, "dist"), { recursive: true });
+// Swap in whole: a program starting meanwhile sees the old copy or the new one, never half of one.
+const old = `${target}.${process.pid}.old`;
+if (fs.existsSync(target) || isLink(target)) fs.renameSync(target, old);
+fs.renameSync(staging, target);
+fs.rmSync(old, { recursive: true, force: true });
+
+function isLink(p) {
+    try {
+        return fs.lstatSync(p).isSymbolicLink();
+    } catch {
+        return false;
+    }
+}
