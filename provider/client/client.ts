@@ -175,7 +175,7 @@ export class HeyGenClient {
             } catch (e) {
                 error = networkError(e, operation, this.timeouts[spec.timeout]);
             }
-            const decision = decideRetry({ method: spec.method, retriesSoFar: retries, hasIdempotencyKey: !!spec.idempotencyKey, error });
+            const decision = decideRetry({ method: spec.method, retriesSoFar: retries, hasIdempotencyKey: !!spec.idempotencyKey, error }, this.retry);
             if (!decision.retry) throw error;
             this.opts.onRetry?.({ operation, attempt: retries + 1, delayMs: decision.delayMs, reason: decision.reason });
             await this.sleep(decision.delayMs);

@@ -8,7 +8,7 @@ import { client, verifyKey } from "../config";
 import type { FileSource } from "../files";
 import { providerFor } from "../shim";
 import {
-    type Failure, UNKNOWN, checkId, checkName, checkWaitInputs, containsUnknown, decideDiff, deepEqual, explain, isUnknown,
+    type Failure, UNKNOWN, checkId, checkName, checkWaitInputs, decideDiff, deepEqual, explain, isUnknown,
     orGone, partialCreate, pick, waitUntil,
 } from "./common";
 import { digitalTwinKind } from "./digitalTwinLook";
@@ -128,7 +128,7 @@ export const avatarGroupHandlers = {
         }
         const inputs = { ...news, firstLook };
         const strip = (o: Record<string, unknown>) => pick(o, INPUTS);
-        if (failures.length === 0 && !containsUnknown(inputs) && !deepEqual(strip(olds ?? {}), strip(inputs))) await verifyKey();
+        if (failures.length === 0 && !deepEqual(strip(olds ?? {}), strip(inputs))) await verifyKey();
         return { inputs, failures };
     },
 

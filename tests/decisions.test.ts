@@ -1,0 +1,192 @@
+// The provider's decisions as tables: what `check` rejects (property and fix), what `diff` updates in place
+// and what it replaces, with unknown values (preview) in the mix. No network: these are pure, except the
+// key check, which runs only when inputs are valid and changed (covered in handlers.test.ts).
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { checkFileSource } from "../provider/files";
+import { decideGroupDiff } from "../provider/resources/avatarGroup";
+import { checkConsentInputs, decideConsentDiff } from "../provider/resources/consentRequest";
+import { type Failure, UNKNOWN, decideDiff, deepEqual, pollDelay } from "../provider/resources/common";
+import { digitalTwinKind } from "../provider/resources/digitalTwinLook";
+import { lookDiffRules } from "../provider/resources/looks";
+import { photoKind } from "../provider/resources/photoLook";
+import { promptKind } from "../provider/resources/promptLook";
+import { media } from "./support/http";
+
+const failuresOf = (fn: (f: Failure[]) => unknown) => {
+    const f: Failure[] = [];
+    fn(f);
+    return f;
+};
+
+describe("decisions: file sources (check)", () => {
+    let dir: string;
+    before(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "heygen-files-"));
+        fs.writeFileSync(path.join(dir, "face.png"), media.png());
+        fs.writeFileSync(path.join(dir, "clip.mp4"), media.mp4());
+        fs.writeFileSync(path.join(dir, "notes.txt"), "hello");
+        fs.mkdirSync(path.join(dir, "folder"));
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    const cases: [string, unknown, "image" | "video", RegExp | null, string?][] = [
+        ["an https url", { url: "https://cdn.example.com/a.jpg" }, "image", null],
+        ["an http url", { url: "http://cdn.example.com/a.jpg" }, "image", /not an https URL/, "image.url"],
+        ["not a url", { url: "cdn/a.jpg" }, "image", /not an https URL/, "image.url"],
+        ["an asset id", { assetId: "abc123" }, "image", null],
+        ["two sources", { url: "https://x.example/a.jpg", assetId: "a" }, "image", /has url and assetId: set exactly one/, "image"],
+        ["no source", {}, "image", /has no source/, "image"],
+        ["not an object", "https://x.example/a.jpg", "image", /must be an object/, "image"],
+        ["a typo'd field", { url: "https://x.example/a.jpg", mediatype: "image/png" }, "image", /is not a file source field/, "image.mediatype"],
+        ["base64 without mediaType", { base64: "aGVsbG8=" }, "image", /mediaType.*is required|is required with image.base64/, "image.mediaType"],
+        ["base64 that is not base64", { base64: "!!!", mediaType: "image/png" }, "image", /not valid base64/, "image.base64"],
+        ["an unsupported mediaType", { base64: "aGVsbG8=", mediaType: "image/gif" }, "image", /not supported here/, "image.mediaType"],
+        ["a video type for an image", { assetId: "a", mediaType: "video/mp4" }, "image", /not supported here/, "image.mediaType"],
+        ["a missing file", { path: "nope.png" }, "image", /does not exist/, "image.path"],
+        ["a folder", { path: "folder" }, "image", /is not a file/, "image.path"],
+        ["a file of unknown type", { path: "notes.txt" }, "image", /cannot tell the type/, "image.mediaType"],
+        ["a video given as image", { path: "clip.mp4" }, "image", /a image is needed|is video\/mp4/, "image.path"],
+        ["an unknown source (preview)", UNKNOWN, "image", null],
+        ["a source with an unknown field (preview)", { url: UNKNOWN }, "image", null],
+    ];
+    for (const [name, value, kind, error, property] of cases) {
+        it(`${error ? "rejects" : "accepts"} ${name}`, () => {
+            const cwd = process.cwd();
+            process.chdir(dir);
+            try {
+                const f = failuresOf((fs) => checkFileSource(value, "image", kind, fs));
+                if (!error) assert.deepEqual(f, []);
+                else {
+                    assert.ok(f.length > 0, "expected a failure");
+                    assert.equal(f[0].property, property);
+                    assert.match(f[0].reason, error);
+                }
+            } finally {
+                process.chdir(cwd);
+            }
+        });
+    }
+
+    it("hashes local files, so a content change shows in the inputs", () => {
+        const cwd = process.cwd();
+        process.chdir(dir);
+        try {
+            const a = checkFileSource({ path: "face.png" }, "image", "image", []) as { sha256: string; size: number; mediaType: string };
+            assert.equal(a.mediaType, "image/png");
+            assert.equal(a.size, 33);
+            fs.writeFileSync("face.png", media.png(2048, 2048));
+            const b = checkFileSource({ path: "face.png" }, "image", "image", []) as { sha256: string };
+            assert.notEqual(a.sha256, b.sha256);
+        } finally {
+            process.chdir(cwd);
+        }
+    });
+
+    it("keeps only a hash of base64 bytes, never the bytes", () => {
+        const data = media.png().toString("base64");
+        const stored = checkFileSource({ base64: data, mediaType: "image/png" }, "image", "image", []);
+        assert.equal(JSON.stringify(stored).includes(data), false);
+        assert.match((stored as { sha256: string }).sha256, /^[0-9a-f]{64}$/);
+    });
+});
+
+describe("decisions: look inputs (check)", () => {
+    const cases: [string, typeof photoKind, Record<string, unknown>, string | null][] = [
+        ["photo without image", photoKind, {}, "image"],
+        ["twin without footage", digitalTwinKind, {}, "footage"],
+        ["twin footage that does not exist", digitalTwinKind, { footage: { path: "missing.mp4" } }, "footage.path"],
+        ["prompt without prompt", promptKind, {}, "prompt"],
+        ["prompt over 1000 characters", promptKind, { prompt: "x".repeat(1001) }, "prompt"],
+        ["prompt of exactly 1000", promptKind, { prompt: "x".repeat(1000) }, null],
+        ["four reference images", promptKind, { prompt: "p", referenceImages: [1, 2, 3, 4].map((i) => ({ url: `https://x.example/${i}.jpg` })) }, "referenceImages"],
+        ["three reference images", promptKind, { prompt: "p", referenceImages: [1, 2, 3].map((i) => ({ url: `https://x.example/${i}.jpg` })) }, null],
+        ["a bad reference image", promptKind, { prompt: "p", referenceImages: [{ url: "ftp://x" }] }, "referenceImages[0].url"],
+        ["referenceImages not a list", promptKind, { prompt: "p", referenceImages: { url: "https://x.example/a.jpg" } }, "referenceImages"],
+        ["an unknown prompt (preview)", promptKind, { prompt: UNKNOWN }, null],
+        ["unknown reference images (preview)", promptKind, { prompt: "p", referenceImages: UNKNOWN }, null],
+    ];
+    for (const [name, kind, news, property] of cases) {
+        it(`${property ? "rejects" : "accepts"} ${name}`, () => {
+            const f = failuresOf((fs) => kind.checkSource(news, fs));
+            if (property === null) assert.deepEqual(f, []);
+            else assert.equal(f[0]?.property, property, JSON.stringify(f));
+        });
+    }
+
+    it("checks the consent request's inputs", () => {
+        assert.deepEqual(checkConsentInputs({ groupId: "g1", rerouteUrl: "https://example.com/x", consentText: "I agree" }), []);
+        assert.equal(checkConsentInputs({})[0].property, "groupId");
+        assert.equal(checkConsentInputs({ groupId: "g1", rerouteUrl: "http://example.com" })[0].property, "rerouteUrl");
+        assert.equal(checkConsentInputs({ groupId: "g1", consentText: "<b>yes</b>" })[0].property, "consentText");
+        assert.equal(checkConsentInputs({ groupId: "g1", consentText: "x".repeat(1001) })[0].property, "consentText");
+        assert.equal(checkConsentInputs({ groupId: "g1", waitFor: "forever" })[0].property, "waitFor");
+        assert.equal(checkConsentInputs({ groupId: "g1", timeoutSeconds: -1 })[0].property, "timeoutSeconds");
+        assert.deepEqual(checkConsentInputs({ groupId: UNKNOWN, rerouteUrl: UNKNOWN, consentText: UNKNOWN }), []);
+    });
+});
+
+describe("decisions: diff (table)", () => {
+    const photoRules = lookDiffRules(photoKind);
+    const promptRules = lookDiffRules(promptKind);
+    const base = { groupId: "g1", name: "Sarah", image: { url: "https://x.example/a.jpg" } };
+    const cases: [string, typeof photoRules, Record<string, unknown>, Record<string, unknown>, boolean, string[]][] = [
+        ["nothing changed", photoRules, base, { ...base }, false, []],
+        ["a photo look's name: in place", photoRules, base, { ...base, name: "Sarah 2" }, true, []],
+        ["a photo look's image: replace", photoRules, base, { ...base, image: { url: "https://x.example/b.jpg" } }, true, ["image"]],
+        ["a local file's content (hash): replace", photoRules, { ...base, image: { path: "a.png", sha256: "1" } }, { ...base, image: { path: "a.png", sha256: "2" } }, true, ["image"]],
+        ["the group: replace", photoRules, base, { ...base, groupId: "g2" }, true, ["groupId"]],
+        ["waitFor: in place, no API call", photoRules, base, { ...base, waitFor: "created" }, true, []],
+        ["an unknown name at preview: in place", photoRules, base, { ...base, name: UNKNOWN }, true, []],
+        ["an unknown group at preview: replace", photoRules, base, { ...base, groupId: UNKNOWN }, true, ["groupId"]],
+        ["an unknown field inside the image: replace", photoRules, base, { ...base, image: { url: UNKNOWN } }, true, ["image"]],
+        ["a prompt look's name: replace (HeyGen cannot rename it)", promptRules, { groupId: "g", name: "a", prompt: "p" }, { groupId: "g", name: "b", prompt: "p" }, true, ["name"]],
+        ["a prompt: replace", promptRules, { groupId: "g", name: "a", prompt: "p" }, { groupId: "g", name: "a", prompt: "q" }, true, ["prompt"]],
+        ["outputs in olds are ignored", photoRules, { ...base, status: "completed", lookId: "l1" }, { ...base }, false, []],
+    ];
+    for (const [name, rules, olds, news, changes, replaces] of cases) {
+        it(name, () => {
+            const d = decideDiff(olds, news, rules);
+            assert.equal(d.changes, changes);
+            assert.deepEqual(d.replaces, replaces);
+        });
+    }
+
+    const group = { name: "Sarah", firstLook: { type: "photo", name: "Sarah - headshot", image: { url: "https://x.example/a.jpg" } } };
+    const groupCases: [string, Record<string, unknown>, Record<string, unknown>, boolean, string[]][] = [
+        ["nothing changed", group, { ...group }, false, []],
+        ["the group's name: replace", group, { ...group, name: "Sara" }, true, ["name"]],
+        ["the first look's image: replace the group", group, { ...group, firstLook: { ...group.firstLook, image: { url: "https://x.example/b.jpg" } } }, true, ["firstLook"]],
+        ["the first look's name: in place", group, { ...group, firstLook: { ...group.firstLook, name: "Sarah - new" } }, true, []],
+        ["the first look's name, when it defaulted to the group's", { ...group, firstLook: { type: "photo", image: group.firstLook.image } }, { ...group, firstLook: { type: "photo", image: group.firstLook.image } }, false, []],
+        ["a prompt first look's name: replace", { name: "P", firstLook: { type: "prompt", prompt: "p" } }, { name: "P", firstLook: { type: "prompt", prompt: "p", name: "Q" } }, true, ["firstLook"]],
+        ["an unknown first look (preview): replace", group, { ...group, firstLook: UNKNOWN }, true, ["firstLook"]],
+        ["a group whose first look failed: replace", { ...group, status: "failed" }, { ...group }, true, ["status"]],
+    ];
+    for (const [name, olds, news, changes, replaces] of groupCases) {
+        it(`group: ${name}`, () => {
+            const d = decideGroupDiff(olds, news);
+            assert.equal(d.changes, changes);
+            assert.deepEqual(d.replaces, replaces);
+        });
+    }
+
+    it("consent: any input replaces; waitFor is in place; a declined request is asked again", () => {
+        const c = { groupId: "g", rerouteUrl: "https://a.example" };
+        assert.deepEqual(decideConsentDiff(c, { ...c }), { changes: false, replaces: [] });
+        assert.deepEqual(decideConsentDiff(c, { ...c, rerouteUrl: "https://b.example" }), { changes: true, replaces: ["rerouteUrl"] });
+        assert.deepEqual(decideConsentDiff(c, { ...c, waitFor: "approved" }), { changes: true, replaces: [] });
+        assert.deepEqual(decideConsentDiff({ ...c, consentStatus: "rejected" }, { ...c }), { changes: true, replaces: ["consentStatus"] });
+    });
+
+    it("treats absent and undefined inputs alike", () => {
+        assert.equal(deepEqual({ a: 1 }, { a: 1, b: undefined }), true);
+        assert.equal(deepEqual({ a: [1, 2] }, { a: [2, 1] }), false);
+    });
+
+    it("polls quickly at first, then every 5 s", () => {
+        assert.deepEqual([0, 1, 2, 3, 4, 5, 10].map((a) => pollDelay(a)), [250, 500, 1000, 2000, 4000, 5000, 5000]);
+    });
+});

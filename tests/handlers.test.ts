@@ -1,0 +1,321 @@
+// Every handler against the emulator over real HTTP, called as the dynamic-provider process calls them,
+// with the API calls each operation makes counted from the emulator's request log.
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { type Emulator, startEmulator } from "../emulator";
+import { configure, handlers } from "../provider/handlers";
+import { PartialCreateError } from "../provider/resources/common";
+import { getLook, listAvatarGroups, listLooks } from "../provider/lookups";
+import { http as raw, media } from "./support/http";
+
+describe("handlers (against the emulator)", function () {
+    this.timeout(30_000);
+    let emu: Emulator;
+    let control: ReturnType<typeof raw>;
+    let dir: string;
+    const PROVIDER = "exports.handler = () => provider; /* stands in for the serialized text */";
+    const calls = async () => {
+        const log = (await control.get("/_emulator/requests")).body.data as { method: string; path: string }[];
+        await control.del("/_emulator/requests");
+        return log.map((e) => `${e.method} ${e.path.replace(/[0-9a-f]{32}/g, ":id")}`);
+    };
+    const useKey = (apiKey: string) => configure({ config: { get: (k: string) => ({ "heygen:apiKey": apiKey, "heygen:baseUrl": emu.url } as Record<string, string>)[k] } } as any);
+    const checked = async (kind: Parameters<typeof handlers>[0], news: Record<string, unknown>, olds: Record<string, unknown> = {}) => {
+        const r = await handlers(kind).check(olds, { __provider: PROVIDER, ...news });
+        assert.deepEqual(r.failures, [], JSON.stringify(r.failures));
+        return r.inputs as Record<string, unknown>;
+    };
+    const newGroup = async (name = "Sarah") =>
+        (await control.post("/v3/avatars", { type: "photo", name, file: { type: "url", url: "https://cdn.example.com/s.jpg" } })).body.data.avatar_group.id as string;
+
+    before(async () => {
+        emu = await startEmulator({ timing: { photo: { mode: "instant" }, prompt: { mode: "instant" }, digital_twin: { mode: "instant" } } });
+        control = raw(emu.url);
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "heygen-handlers-"));
+    });
+    after(async () => {
+        await emu.stop();
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+    beforeEach(async () => {
+        await control.post("/_emulator/reset");
+        await control.put("/_emulator/timing", { photo: "instant", prompt: "instant", digital_twin: "instant" });
+        useKey(emu.apiKey);
+    });
+
+    describe("a photo look's lifecycle, and the API calls it costs", () => {
+        it("create 2 calls, read 1, update 1, delete 1; a no-op check none", async () => {
+            const groupId = await newGroup();
+            await calls();
+            const h = handlers("photoLook");
+            const inputs = await checked("photoLook", { groupId, name: "Casual", image: { url: "https://cdn.example.com/casual.jpg" } });
+            const checkCalls = await calls();
+            assert.ok(checkCalls.length <= 1, checkCalls.join());
+
+            const created = await h.create(inputs);
+            assert.deepEqual(await calls(), ["POST /v3/avatars", "GET /v3/avatars/looks/:id"]);
+            assert.equal(created.outs.status, "completed");
+            assert.equal(created.outs.lookId, created.id);
+            assert.equal(created.outs.groupId, groupId);
+            assert.ok(created.outs.previewImageUrl);
+
+            const again = await h.check(created.outs, { ...inputs });
+            assert.deepEqual(again.failures, []);
+            assert.deepEqual(await calls(), [], "an unchanged check makes no API call");
+            const same = await h.diff(created.id, created.outs, inputs);
+            assert.deepEqual(same, { changes: false, replaces: [], deleteBeforeReplace: false });
+
+            const read = await h.read(created.id, created.outs);
+            assert.deepEqual(await calls(), ["GET /v3/avatars/looks/:id"]);
+            assert.deepEqual(read.props, created.outs);
+            assert.equal((read as { inputs: Record<string, unknown> }).inputs.name, "Casual");
+
+            const renamed = { ...inputs, name: "Casual 2" };
+            assert.deepEqual(await h.diff(created.id, created.outs, renamed), { changes: true, replaces: [], deleteBeforeReplace: false });
+            const updated = await h.update(created.id, created.outs, renamed);
+            assert.deepEqual(await calls(), ["PATCH /v3/avatars/looks/:id"]);
+            assert.equal(updated.outs.name, "Casual 2");
+
+            await h.delete(created.id, updated.outs);
+            assert.deepEqual(await calls(), ["DELETE /v3/avatars/looks/:id"]);
+            await h.delete(created.id, updated.outs); // 404: already gone
+            assert.equal((await h.read(created.id, updated.outs)).id, undefined, "gone from state");
+        });
+    });
+
+    describe("check", () => {
+        it("fails at preview with a clear message when the key is wrong or missing, naming where it came from", async () => {
+            useKey("not-a-real-key");
+            await assert.rejects(
+                handlers("photoLook").check({}, { groupId: "g1", name: "x", image: { url: "https://cdn.example.com/a.jpg" } }),
+                /HeyGen rejected the API key from heygen:apiKey \(HTTP 401/,
+            );
+            configure({ config: { get: () => undefined } } as any);
+            const saved = process.env.HEYGEN_API_KEY;
+            delete process.env.HEYGEN_API_KEY;
+            try {
+                await assert.rejects(handlers("avatarGroup").check({}, { name: "y", firstLook: { type: "prompt", prompt: "p" } }), /no HeyGen API key is configured: run `pulumi config set --secret heygen:apiKey/);
+            } finally {
+                if (saved !== undefined) process.env.HEYGEN_API_KEY = saved;
+            }
+        });
+        it("passes unknown values through untouched; the only call is the one key check", async () => {
+            await calls();
+            const r = await handlers("photoLook").check({}, { groupId: "04da6b54-80e4-46f7-96ec-b56ff0331ba9", name: "x", image: { url: "https://cdn.example.com/a.jpg" } });
+            assert.deepEqual(r.failures, []);
+            assert.equal((r.inputs as any).groupId, "04da6b54-80e4-46f7-96ec-b56ff0331ba9");
+            const g = await handlers("avatarGroup").check({}, { name: "G", firstLook: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" });
+            assert.deepEqual(g.failures, []);
+            assert.deepEqual(await calls(), ["GET /v3/users/me"], "one key check per process, no writes");
+        });
+        it("names the property and the fix for a group's first look", async () => {
+            const r = await handlers("avatarGroup").check({}, { name: "G", firstLook: { type: "photo", footage: { url: "https://x.example/a.mp4" } } });
+            assert.deepEqual(r.failures?.map((f) => f.property), ["firstLook.image", "firstLook.footage"]);
+            const p = await handlers("avatarGroup").check({}, { name: "G", firstLook: { type: "prompt", prompt: "p", name: "Other" } });
+            assert.match(p.failures![0].reason, /takes the group's name/);
+            const t = await handlers("avatarGroup").check({}, { name: "G", firstLook: { type: "hologram" } });
+            assert.equal(t.failures![0].property, "firstLook.type");
+        });
+    });
+
+    describe("create, waiting and partial creates", () => {
+        it("records a look whose training failed, with HeyGen's message, and nothing leaks", async () => {
+            const groupId = await newGroup();
+            const inputs = await checked("photoLook", { groupId, name: "Broken [fail]", image: { url: "https://cdn.example.com/a.jpg" } });
+            const e = await handlers("photoLook").create(inputs).catch((x) => x);
+            assert.ok(e instanceof PartialCreateError, String(e));
+            assert.match(e.message, /failed to train: Avatar training failed: no usable face/);
+            assert.equal(e.properties.status, "failed");
+            assert.equal(e.properties.__provider, PROVIDER, "partial state keeps its provider");
+            assert.equal(e.properties.lookId, e.id);
+            // The next up replaces it.
+            assert.deepEqual(await handlers("photoLook").diff(e.id, e.properties, inputs), { changes: true, replaces: ["status"], deleteBeforeReplace: false });
+        });
+        it("records a look still training when its timeout passes", async () => {
+            await control.put("/_emulator/timing", { photo: "60s" });
+            const groupId = await newGroup("Slow");
+            const inputs = await checked("photoLook", { groupId, name: "Slow", image: { url: "https://cdn.example.com/a.jpg" }, timeoutSeconds: 1 });
+            const e = await handlers("photoLook").create(inputs).catch((x) => x);
+            assert.ok(e instanceof PartialCreateError, String(e));
+            assert.match(e.message, /still processing after 1 s; it is recorded in state/);
+            // Another `up` keeps waiting: update on an unchanged resource.
+            await control.put("/_emulator/timing", { photo: "instant" });
+            const done = await handlers("photoLook").update(e.id, e.properties, inputs);
+            assert.equal(done.outs.status, "completed");
+        });
+        it("returns at once with waitFor created", async () => {
+            await control.put("/_emulator/timing", { photo: "60s" });
+            const groupId = await newGroup();
+            await calls();
+            const inputs = await checked("photoLook", { groupId, name: "Quick", image: { url: "https://cdn.example.com/a.jpg" }, waitFor: "created" });
+            const r = await handlers("photoLook").create(inputs);
+            assert.equal(r.outs.status, "processing");
+            assert.deepEqual((await calls()).filter((c) => !c.includes("users/me")), ["POST /v3/avatars"]);
+        });
+        it("does not wait for consent: a twin in pending_consent ends the wait", async () => {
+            const groupId = await newGroup();
+            const inputs = await checked("digitalTwinLook", { groupId, name: "Studio", footage: { url: "https://cdn.example.com/f.mp4" }, waitFor: "trained", timeoutSeconds: 5 });
+            const t = Date.now();
+            const r = await handlers("digitalTwinLook").create(inputs);
+            assert.equal(r.outs.status, "pending_consent");
+            assert.ok(Date.now() - t < 4000);
+        });
+        it("uploads a local file as an asset and makes the look from it; state keeps its hash", async () => {
+            fs.writeFileSync(path.join(dir, "me.png"), media.png());
+            const cwd = process.cwd();
+            process.chdir(dir);
+            try {
+                const inputs = await checked("avatarGroup", { name: "Local", firstLook: { type: "photo", name: "Local - headshot", image: { path: "me.png" } } });
+                await calls();
+                const r = await handlers("avatarGroup").create(inputs);
+                assert.deepEqual(await calls(), ["POST /v3/assets", "POST /v3/avatars", "PATCH /v3/avatars/looks/:id", "GET /v3/avatars/:id"]);
+                assert.equal(r.outs.status, "completed");
+                assert.equal((r.outs.uploadedAssetIds as string[]).length, 1);
+                assert.match((r.outs.firstLook as any).image.sha256, /^[0-9a-f]{64}$/);
+                const state = (await control.get("/_emulator/state")).body;
+                assert.equal(state.looks.find((l: any) => l.id === r.outs.firstLookId).name, "Local - headshot");
+            } finally {
+                process.chdir(cwd);
+            }
+        });
+        it("sends base64 bytes as an asset, and keeps none of them in the outputs", async () => {
+            const groupId = await newGroup();
+            const data = media.png(600, 600).toString("base64");
+            const inputs = await checked("photoLook", { groupId, name: "Inline", image: { base64: data, mediaType: "image/png" } });
+            assert.equal(JSON.stringify(inputs).includes(data), false, "checked inputs hold no bytes");
+            const r = await handlers("photoLook").create(inputs);
+            assert.equal(JSON.stringify(r.outs).includes(data), false);
+            const asset = (await control.get("/_emulator/state")).body.assets[0];
+            assert.equal(asset.size_bytes, 33);
+        });
+        it("creates no duplicate when the create's connection drops after it was applied", async () => {
+            const groupId = await newGroup();
+            await control.post("/_emulator/faults", { method: "POST", path: "/v3/avatars", action: "drop_after", times: 1 });
+            const inputs = await checked("photoLook", { groupId, name: "Once", image: { url: "https://cdn.example.com/a.jpg" } });
+            await handlers("photoLook").create(inputs);
+            const looks = (await control.get(`/v3/avatars/looks?group_id=${groupId}`)).body.data;
+            assert.equal(looks.filter((l: any) => l.name === "Once").length, 1);
+        });
+        it("explains a failed create with HeyGen's message and param", async () => {
+            const inputs = await checked("photoLook", { groupId: "0".repeat(32), name: "Orphan", image: { url: "https://cdn.example.com/a.jpg" } });
+            await assert.rejects(handlers("photoLook").create(inputs), /creating photo look "Orphan": POST \/v3\/avatars: Avatar group 0+ not found — HTTP 404 avatar_group_not_found — request id: req_/);
+            const bad = await checked("photoLook", { groupId: await newGroup(), name: "Dead link", image: { url: "https://cdn.invalid/a.jpg" } });
+            await assert.rejects(handlers("photoLook").create(bad), /Failed to download file from URL: https:\/\/cdn\.invalid\/a\.jpg — HTTP 400 download_failed — param: file/);
+        });
+    });
+
+    describe("read and drift", () => {
+        it("reports a rename behind our back as the look's real name, in outputs and inputs", async () => {
+            const groupId = await newGroup();
+            const inputs = await checked("photoLook", { groupId, name: "Declared", image: { url: "https://cdn.example.com/a.jpg" } });
+            const r = await handlers("photoLook").create(inputs);
+            await control.patch(`/_emulator/looks/${r.id}`, { name: "Drifted" });
+            const read = (await handlers("photoLook").read(r.id, r.outs)) as { props: any; inputs: any };
+            assert.equal(read.props.name, "Drifted");
+            assert.equal(read.inputs.name, "Drifted");
+            assert.deepEqual(await handlers("photoLook").diff(r.id, read.props, inputs), { changes: true, replaces: [], deleteBeforeReplace: false });
+        });
+        it("drops a group deleted behind our back", async () => {
+            const inputs = await checked("avatarGroup", { name: "Gone", firstLook: { type: "prompt", prompt: "a chef" } });
+            const r = await handlers("avatarGroup").create(inputs);
+            await control.del(`/_emulator/avatars/${r.id}`);
+            assert.deepEqual(await handlers("avatarGroup").read(r.id, r.outs), {});
+        });
+    });
+
+    describe("adopting existing objects", () => {
+        it("takes an existing look under management without creating anything", async () => {
+            const groupId = await newGroup();
+            const look = (await control.post("/v3/avatars", { type: "photo", name: "Existing", avatar_group_id: groupId, file: { type: "url", url: "https://cdn.example.com/e.jpg" } })).body.data.avatar_item;
+            await calls();
+            const inputs = await checked("photoLook", { groupId, name: "Existing", image: { url: "https://cdn.example.com/e.jpg" }, adoptLookId: look.id });
+            const r = await handlers("photoLook").create(inputs);
+            assert.equal(r.id, look.id);
+            assert.ok(!(await calls()).some((c) => c.startsWith("POST /v3/avatars")), "nothing created");
+        });
+        it("refuses a look that does not match the declaration, saying what to change", async () => {
+            const groupId = await newGroup();
+            const other = await newGroup("Other");
+            const look = (await control.post("/v3/avatars", { type: "photo", name: "Existing", avatar_group_id: groupId, file: { type: "url", url: "https://cdn.example.com/e.jpg" } })).body.data.avatar_item;
+            const wrongGroup = await checked("photoLook", { groupId: other, name: "Existing", image: { url: "https://cdn.example.com/e.jpg" }, adoptLookId: look.id });
+            await assert.rejects(handlers("photoLook").create(wrongGroup), new RegExp(`set groupId to ${groupId}`));
+            const wrongKind = await checked("digitalTwinLook", { groupId, name: "Existing", footage: { url: "https://cdn.example.com/e.mp4" }, adoptLookId: look.id });
+            await assert.rejects(handlers("digitalTwinLook").create(wrongKind), /is a photo_avatar, not a digital_twin/);
+            const missing = await checked("photoLook", { groupId, name: "X", image: { url: "https://cdn.example.com/e.jpg" }, adoptLookId: "f".repeat(32) });
+            await assert.rejects(handlers("photoLook").create(missing), /adoptLookId: no look f+ exists/);
+        });
+        it("adopts a group with its first look, and refuses a name it cannot have", async () => {
+            const groupId = await newGroup("Veteran");
+            const inputs = await checked("avatarGroup", { name: "Veteran", firstLook: { type: "photo", image: { url: "https://cdn.example.com/s.jpg" } }, adoptGroupId: groupId });
+            const r = await handlers("avatarGroup").create(inputs);
+            assert.equal(r.id, groupId);
+            assert.ok(r.outs.firstLookId);
+            const wrong = await checked("avatarGroup", { name: "Rookie", firstLook: { type: "photo", image: { url: "https://cdn.example.com/s.jpg" } }, adoptGroupId: groupId });
+            await assert.rejects(handlers("avatarGroup").create(wrong), /groups cannot be renamed; set name to "Veteran"/);
+        });
+    });
+
+    describe("consent requests", () => {
+        const twinGroup = async () => {
+            const g = (await control.post("/v3/avatars", { type: "digital_twin", name: "Twin", file: { type: "url", url: "https://cdn.example.com/f.mp4" } })).body.data;
+            return g.avatar_group.id as string;
+        };
+        it("returns the consent url, and waits for approval when asked", async () => {
+            const groupId = await twinGroup();
+            const inputs = await checked("consentRequest", { groupId, rerouteUrl: "https://example.com/thanks", waitFor: "approved", timeoutSeconds: 10 });
+            const pending = handlers("consentRequest").create(inputs);
+            // The person approves on the page while `up` waits.
+            let url: string | undefined;
+            for (let i = 0; i < 50 && !url; i++) {
+                await new Promise((r) => setTimeout(r, 100));
+                const g = (await control.get("/_emulator/state")).body.groups.find((x: any) => x.id === groupId);
+                if (g?.consent?.token) url = `${emu.url}/consent/${g.consent.token}`;
+            }
+            assert.ok(url, "a consent url was issued");
+            await fetch(url!, { method: "POST", body: new URLSearchParams({ decision: "approve" }), redirect: "manual" });
+            const r = await pending;
+            assert.equal(r.outs.consentStatus, "approved");
+            assert.equal(r.outs.url, url);
+            assert.equal(r.id, `${groupId}/consent`);
+        });
+        it("records a declined consent and asks again next time", async () => {
+            const groupId = await twinGroup();
+            const inputs = await checked("consentRequest", { groupId, waitFor: "approved", timeoutSeconds: 10 });
+            setTimeout(() => void control.post(`/_emulator/consent/${groupId}`, { decision: "decline" }), 300);
+            const e = await handlers("consentRequest").create(inputs).catch((x) => x);
+            assert.ok(e instanceof PartialCreateError, String(e));
+            assert.match(e.message, /was declined; the next `pulumi up` asks again/);
+        });
+        it("needs no request when consent is already approved", async () => {
+            const groupId = await twinGroup();
+            await control.post(`/_emulator/consent/${groupId}`, { decision: "approve" });
+            await calls();
+            const r = await handlers("consentRequest").create(await checked("consentRequest", { groupId }));
+            assert.equal(r.outs.url, null);
+            assert.ok(!(await calls()).some((c) => c.includes("/consent")));
+        });
+    });
+
+    describe("lookups", () => {
+        it("reads looks and groups with the key from the environment", async () => {
+            const groupId = await newGroup("Lookup");
+            const saved = { key: process.env.HEYGEN_API_KEY, base: process.env.HEYGEN_API_BASE };
+            process.env.HEYGEN_API_KEY = emu.apiKey;
+            process.env.HEYGEN_API_BASE = emu.url;
+            try {
+                const looks = await listLooks({ groupId });
+                assert.equal(looks.length, 1);
+                assert.equal((await getLook({ lookId: looks[0].lookId })).groupId, groupId);
+                const groups = await listAvatarGroups({ ownership: "public" });
+                assert.deepEqual(groups.map((g) => g.name).sort(), ["Daisy", "Marcus"]);
+            } finally {
+                process.env.HEYGEN_API_KEY = saved.key;
+                process.env.HEYGEN_API_BASE = saved.base;
+                if (saved.key === undefined) delete process.env.HEYGEN_API_KEY;
+                if (saved.base === undefined) delete process.env.HEYGEN_API_BASE;
+            }
+        });
+    });
+});
