@@ -14,7 +14,7 @@ import { type Failure, isUnknown } from "./resources/common";
 export interface FileSource {
     /** A public, direct https link HeyGen can download. */
     url?: string;
-    /** A local file, relative to the Pulumi program's directory; uploaded as an asset at create. */
+    /** A local file, relative to the project directory (where Pulumi.yaml is); uploaded as an asset at create. */
     path?: string;
     /** An asset already uploaded to HeyGen. */
     assetId?: string;
@@ -85,7 +85,7 @@ export function checkFileSource(value: unknown, property: string, kind: FileKind
         case "assetId":
             return { assetId: text, ...(mediaType ? { mediaType } : {}) };
         case "path": {
-            const abs = path.resolve(text);
+            const abs = resolveLocal(text);
             let stat: fs.Stats | undefined;
             try {
                 stat = fs.statSync(abs);
@@ -137,7 +137,7 @@ export async function toApiFile(src: StoredFileSource, property: string, client:
     let bytes: Buffer;
     let filename: string;
     if (src.path) {
-        bytes = fs.readFileSync(path.resolve(src.path));
+        bytes = fs.readFileSync(resolveLocal(src.path));
         if (src.sha256 && sha256(bytes) !== src.sha256) {
             throw new Error(`${property}.path: '${src.path}' changed after preview; run the update again`);
         }
@@ -148,6 +148,19 @@ export async function toApiFile(src: StoredFileSource, property: string, client:
     }
     const asset = await client.uploadAsset(bytes, filename, idempotencyKey);
     return { file: { type: "asset_id", asset_id: asset.asset_id }, uploadedAssetId: asset.asset_id };
+}
+
+/**
+ * A relative path means the project directory, as it does in the program (which runs there). The
+ * provider process runs in the program's directory, which may be below it (`main: src/index.ts`), so
+ * the project directory is found by walking up to Pulumi.yaml.
+ */
+export function resolveLocal(p: string, from = process.cwd()): string {
+    if (path.isAbsolute(p)) return p;
+    for (let dir = from; ; dir = path.dirname(dir)) {
+        if (fs.existsSync(path.join(dir, "Pulumi.yaml")) || fs.existsSync(path.join(dir, "Pulumi.yml"))) return path.join(dir, p);
+        if (path.dirname(dir) === dir) return path.resolve(from, p);
+    }
 }
 
 export function sha256(bytes: Buffer): string {

@@ -22,12 +22,13 @@ function engineBin() {
 }
 
 /**
- * @param {{ stateDir?: string, homeDir?: string }} [opts] where state and PULUMI_HOME live (default: inside the repo)
+ * @param {{ stateDir?: string, homeDir?: string }} [opts] where state and PULUMI_HOME live (default:
+ *   PULUMI_HEYGEN_STATE_DIR and PULUMI_HEYGEN_HOME, else .pulumi-state/ and .pulumi-home/ in the repo)
  * @returns {Record<string, string>} the variables to add to the environment of an engine run
  */
 function engineEnv(opts = {}) {
-    const stateDir = path.resolve(opts.stateDir ?? path.join(repo, ".pulumi-state"));
-    const homeDir = path.resolve(opts.homeDir ?? path.join(repo, ".pulumi-home"));
+    const stateDir = path.resolve(opts.stateDir ?? process.env.PULUMI_HEYGEN_STATE_DIR ?? path.join(repo, ".pulumi-state"));
+    const homeDir = path.resolve(opts.homeDir ?? process.env.PULUMI_HEYGEN_HOME ?? path.join(repo, ".pulumi-home"));
     fs.mkdirSync(stateDir, { recursive: true });
     fs.mkdirSync(homeDir, { recursive: true });
     const bin = engineBin();
