@@ -11,6 +11,9 @@ const root = path.resolve(__dirname, "..");
 const target = path.join(root, "node_modules", "pulumi-heygen");
 const staging = `${target}.${process.pid}.tmp`;
 
+// tsc writes files without the executable bit; the emulator's CLI is this package's `bin`.
+fs.chmodSync(path.join(root, "dist", "emulator", "cli.js"), 0o755);
+
 fs.rmSync(staging, { recursive: true, force: true });
 fs.mkdirSync(staging, { recursive: true });
 fs.copyFileSync(path.join(root, "package.json"), path.join(staging, "package.json"));

@@ -8,7 +8,7 @@ import * as path from "path";
 import { checkFileSource } from "../provider/files";
 import { decideGroupDiff } from "../provider/resources/avatarGroup";
 import { checkConsentInputs, decideConsentDiff } from "../provider/resources/consentRequest";
-import { type Failure, UNKNOWN, decideDiff, deepEqual, pollDelay } from "../provider/resources/common";
+import { type Failure, UNKNOWN, decideDiff, deepEqual, pollDelay, toDiffResult } from "../provider/resources/common";
 import { digitalTwinKind } from "../provider/resources/digitalTwinLook";
 import { lookDiffRules } from "../provider/resources/looks";
 import { photoKind } from "../provider/resources/photoLook";
@@ -168,17 +168,27 @@ describe("decisions: diff (table)", () => {
     for (const [name, olds, news, changes, replaces] of groupCases) {
         it(`group: ${name}`, () => {
             const d = decideGroupDiff(olds, news);
-            assert.equal(d.changes, changes);
+            // Changed inputs answer `undefined` (the engine diffs the inputs itself); no change is `false`.
+            assert.equal(d.changes !== false, changes);
             assert.deepEqual(d.replaces, replaces);
         });
     }
 
     it("consent: any input replaces; waitFor is in place; a declined request is asked again", () => {
         const c = { groupId: "g", rerouteUrl: "https://a.example" };
-        assert.deepEqual(decideConsentDiff(c, { ...c }), { changes: false, replaces: [] });
-        assert.deepEqual(decideConsentDiff(c, { ...c, rerouteUrl: "https://b.example" }), { changes: true, replaces: ["rerouteUrl"] });
-        assert.deepEqual(decideConsentDiff(c, { ...c, waitFor: "approved" }), { changes: true, replaces: [] });
-        assert.deepEqual(decideConsentDiff({ ...c, consentStatus: "rejected" }, { ...c }), { changes: true, replaces: ["consentStatus"] });
+        const r = (changes: boolean | undefined, replaces: string[]) => ({ changes, replaces, deleteBeforeReplace: true });
+        assert.deepEqual(decideConsentDiff(c, { ...c }), r(false, []));
+        assert.deepEqual(decideConsentDiff(c, { ...c, rerouteUrl: "https://b.example" }), r(undefined, ["rerouteUrl"]));
+        assert.deepEqual(decideConsentDiff(c, { ...c, waitFor: "approved" }), r(undefined, []));
+        // No input changed, yet it must be asked again: an explicit answer.
+        assert.deepEqual(decideConsentDiff({ ...c, consentStatus: "rejected" }, { ...c }), r(true, ["consentStatus"]));
+    });
+
+    it("answers the engine: undefined when inputs changed, false when not, true only for a forced replacement", () => {
+        assert.deepEqual(toDiffResult({ changes: true, replaces: ["image"], changed: ["image"] }), { changes: undefined, replaces: ["image"], deleteBeforeReplace: false });
+        assert.deepEqual(toDiffResult({ changes: false, replaces: [], changed: [] }), { changes: false, replaces: [], deleteBeforeReplace: false });
+        assert.deepEqual(toDiffResult({ changes: false, replaces: [], changed: [] }, "status"), { changes: true, replaces: ["status"], deleteBeforeReplace: false });
+        assert.deepEqual(toDiffResult({ changes: true, replaces: ["groupId"], changed: ["groupId"] }, "status"), { changes: undefined, replaces: ["groupId"], deleteBeforeReplace: false });
     });
 
     it("treats absent and undefined inputs alike", () => {

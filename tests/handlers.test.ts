@@ -73,7 +73,7 @@ describe("handlers (against the emulator)", function () {
             assert.equal((read as { inputs: Record<string, unknown> }).inputs.name, "Casual");
 
             const renamed = { ...inputs, name: "Casual 2" };
-            assert.deepEqual(await h.diff(created.id, created.outs, renamed), { changes: true, replaces: [], deleteBeforeReplace: false });
+            assert.deepEqual(await h.diff(created.id, created.outs, renamed), { changes: undefined, replaces: [], deleteBeforeReplace: false });
             const updated = await h.update(created.id, created.outs, renamed);
             assert.deepEqual(await calls(), ["PATCH /v3/avatars/looks/:id"]);
             assert.equal(updated.outs.name, "Casual 2");
@@ -215,7 +215,7 @@ describe("handlers (against the emulator)", function () {
             const read = (await handlers("photoLook").read(r.id, r.outs)) as { props: any; inputs: any };
             assert.equal(read.props.name, "Drifted");
             assert.equal(read.inputs.name, "Drifted");
-            assert.deepEqual(await handlers("photoLook").diff(r.id, read.props, inputs), { changes: true, replaces: [], deleteBeforeReplace: false });
+            assert.deepEqual(await handlers("photoLook").diff(r.id, read.props, inputs), { changes: undefined, replaces: [], deleteBeforeReplace: false });
         });
         it("drops a group deleted behind our back", async () => {
             const inputs = await checked("avatarGroup", { name: "Gone", firstLook: { type: "prompt", prompt: "a chef" } });

@@ -9,7 +9,7 @@ import type { FileSource } from "../files";
 import { providerFor } from "../shim";
 import {
     type Failure, UNKNOWN, checkId, checkName, checkWaitInputs, decideDiff, deepEqual, explain, isUnknown,
-    orGone, partialCreate, pick, waitUntil,
+    orGone, partialCreate, pick, toDiffResult, waitUntil,
 } from "./common";
 import { digitalTwinKind } from "./digitalTwinLook";
 import { FINISHED_TRAINING, type LookKind, type LookWait } from "./looks";
@@ -95,8 +95,8 @@ export function decideGroupDiff(olds: Record<string, unknown>, news: Record<stri
         updatable: ["firstLookName", "waitFor", "timeoutSeconds"],
     });
     const replaces = d.replaces.map((k) => (k === "firstLookSource" ? "firstLook" : k));
-    if (olds.status === "failed" && !replaces.length) return { changes: true, replaces: ["status"] };
-    return { changes: d.changes, replaces };
+    // A group whose first look failed cannot be repaired in place.
+    return toDiffResult({ ...d, replaces }, olds.status === "failed" ? "status" : undefined);
 }
 
 export const avatarGroupHandlers = {
@@ -133,7 +133,7 @@ export const avatarGroupHandlers = {
     },
 
     async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
-        return { ...decideGroupDiff(olds, news), deleteBeforeReplace: false };
+        return decideGroupDiff(olds, news);
     },
 
     async create(inputs: Record<string, unknown>) {

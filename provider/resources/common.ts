@@ -64,6 +64,17 @@ export function decideDiff(olds: Record<string, unknown>, news: Record<string, u
     return { changes: changed.length > 0, replaces, changed };
 }
 
+/**
+ * What `diff` answers the engine. When inputs changed, `changes` stays undefined: the engine then diffs old
+ * and new *inputs* itself, so `preview --diff` shows exactly the inputs that changed (with `true`, it
+ * compares old outputs with new inputs and lists every output as removed), while still honouring
+ * `replaces`. `because` forces a replacement when no input changed (a failed look, a declined consent).
+ */
+export function toDiffResult(d: DiffDecision, because?: string): { changes?: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
+    if (because && d.replaces.length === 0) return { changes: true, replaces: [because], deleteBeforeReplace: false };
+    return { changes: d.changes ? undefined : false, replaces: d.replaces, deleteBeforeReplace: false };
+}
+
 /** Keeps only the given keys, dropping undefined ones (state must not hold `undefined`). */
 export function pick<T extends object>(o: T, keys: readonly string[]): Partial<T> {
     const out: Record<string, unknown> = {};

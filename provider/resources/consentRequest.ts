@@ -7,7 +7,7 @@ import { LIMITS } from "../../api/schema";
 import { type HeyGenClient, newIdempotencyKey } from "../client";
 import { client, verifyKey } from "../config";
 import { providerFor } from "../shim";
-import { type Failure, checkId, checkWaitInputs, decideDiff, deepEqual, explain, isUnknown, orGone, partialCreate, pick, waitUntil } from "./common";
+import { type Failure, checkId, checkWaitInputs, decideDiff, deepEqual, explain, isUnknown, orGone, partialCreate, pick, toDiffResult, waitUntil } from "./common";
 
 export type ConsentWait = "requested" | "approved";
 
@@ -29,10 +29,10 @@ const RULES = { replacing: ["groupId", "rerouteUrl", "consentText"], updatable: 
 const DECIDED = ["approved", "rejected", "skipped"];
 
 export function decideConsentDiff(olds: Record<string, unknown>, news: Record<string, unknown>) {
-    const d = decideDiff(olds, news, RULES);
     // A declined request is asked again on the next `up`.
-    if (olds.consentStatus === "rejected" && !d.replaces.length) return { changes: true, replaces: ["consentStatus"] };
-    return { changes: d.changes, replaces: d.replaces };
+    const r = toDiffResult(decideDiff(olds, news, RULES), olds.consentStatus === "rejected" ? "consentStatus" : undefined);
+    // HeyGen keeps one consent request per group: the old one goes first.
+    return { ...r, deleteBeforeReplace: true };
 }
 
 export function checkConsentInputs(news: Record<string, unknown>): Failure[] {
@@ -71,7 +71,7 @@ export const consentRequestHandlers = {
     },
 
     async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
-        return { ...decideConsentDiff(olds, news), deleteBeforeReplace: true };
+        return decideConsentDiff(olds, news);
     },
 
     async create(inputs: Record<string, unknown>) {

@@ -7,7 +7,7 @@ import { type HeyGenClient, newIdempotencyKey } from "../client";
 import { client, verifyKey } from "../config";
 import {
     type DiffRules, type Failure, checkId, checkName, checkWaitInputs, decideDiff, deepEqual, explain, isUnknown, orGone,
-    partialCreate, pick, waitUntil,
+    partialCreate, pick, toDiffResult, waitUntil,
 } from "./common";
 
 /** Everything a look resource outputs, mirroring HeyGen's AvatarLookItem. */
@@ -140,10 +140,8 @@ export function lookHandlers(kind: LookKind) {
         },
 
         async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
-            const d = decideDiff(olds, news, lookDiffRules(kind));
             // A look whose training failed cannot be repaired in place: the next `up` makes it again.
-            if (olds.status === "failed" && !d.replaces.length) return { changes: true, replaces: ["status"], deleteBeforeReplace: false };
-            return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: false };
+            return toDiffResult(decideDiff(olds, news, lookDiffRules(kind)), olds.status === "failed" ? "status" : undefined);
         },
 
         async create(inputs: Record<string, unknown>) {

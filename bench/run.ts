@@ -1,0 +1,187 @@
+// `npm run bench`: what preview, up, refresh, rename and destroy cost as an estate grows, for this
+// provider, a floor run in the same process (trivial resources, one HTTP call each) and a naive
+// tutorial-style provider, against the emulator with a per-request latency and instant training.
+// Writes bench/results/latest.json and latest.md. A benchmark, not a test: it asserts nothing.
+//
+//   BENCH_SIZES=10,100,300  BENCH_REPS=3  BENCH_LATENCY_MS=50  npm run bench
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { performance } from "perf_hooks";
+import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
+import { type Emulator, startEmulator } from "../emulator";
+import { FloorLook } from "./floor";
+import { NaiveLook } from "./naive";
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { engineEnv, repo } = require("../scripts/engine-env");
+
+// Our provider as users get it: the installed package (inside this repo the bare name is the checkout).
+const heygen: typeof import("../provider") = require(path.join(repo, "node_modules", "pulumi-heygen"));
+
+const SIZES = (process.env.BENCH_SIZES ?? "10,100,300").split(",").map(Number);
+const REPS = Number(process.env.BENCH_REPS ?? 3);
+// Larger estates take longer per run; by default they get fewer repetitions (at least one).
+const repsFor = (n: number) => (process.env.BENCH_REPS ? REPS : n >= 300 ? 1 : REPS);
+const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 50);
+const OPS = ["preview (empty)", "up", "preview (no-op)", "refresh", "rename all", "destroy"] as const;
+type Op = (typeof OPS)[number];
+const VARIANTS = ["pulumi-heygen", "floor", "naive"] as const;
+type Variant = (typeof VARIANTS)[number];
+
+interface Sample {
+    ms: number;
+    requests: Record<string, number>;
+    providerPeakMb: number;
+}
+
+const work = path.join(repo, ".work", `bench-${process.pid}`);
+const memDir = path.join(work, "mem");
+
+function program(variant: Variant, n: number, groupId: string, suffix: string) {
+    return async () => {
+        for (let i = 0; i < n; i++) {
+            const name = `look ${i}${suffix}`;
+            const url = `https://cdn.example.com/bench/${i}.jpg`;
+            if (variant === "pulumi-heygen") new heygen.PhotoLook(`look-${i}`, { groupId, name, image: { url }, waitFor: "created" });
+            else if (variant === "floor") new FloorLook(`look-${i}`, { groupId, name, url });
+            else new NaiveLook(`look-${i}`, { groupId, name, url });
+        }
+    };
+}
+
+async function main() {
+    const started = performance.now();
+    fs.mkdirSync(memDir, { recursive: true });
+    const emu: Emulator = await startEmulator({ timing: { photo: { mode: "instant" }, prompt: { mode: "instant" }, digital_twin: { mode: "instant" } } });
+    const api = (p: string, init?: RequestInit) => fetch(emu.url + p, { ...init, headers: { "X-Api-Key": emu.apiKey, "Content-Type": "application/json", ...init?.headers } }).then((r) => r.json() as any);
+    if (LATENCY_MS > 0) await api("/_emulator/faults", { method: "POST", body: JSON.stringify({ path: "/v3", action: "latency", latencyMs: LATENCY_MS }) });
+
+    const env = {
+        ...engineEnv({ stateDir: path.join(work, "state"), homeDir: path.join(repo, ".work", ".pulumi-home") }),
+        HEYGEN_API_KEY: emu.apiKey,
+        HEYGEN_API_BASE: emu.url,
+        BENCH_MEM_DIR: memDir,
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${path.join(__dirname, "memprobe.js")}`.trim(),
+    };
+    const pulumiCommand = await PulumiCommand.get({ root: path.dirname(env.PULUMI_HEYGEN_ENGINE_BIN) });
+
+    const samples: Record<string, Sample[]> = {};
+    const sizes: Record<string, { stateBytes: number[]; providerBytes: number[]; keyInState: boolean[] }> = {};
+    const key = (v: Variant, n: number, op: Op) => `${v}|${n}|${op}`;
+
+    async function measure(v: Variant, n: number, op: Op, fn: () => Promise<unknown>) {
+        await fetch(`${emu.url}/_emulator/requests`, { method: "DELETE" });
+        for (const f of fs.readdirSync(memDir)) fs.rmSync(path.join(memDir, f));
+        const t = performance.now();
+        await fn();
+        const ms = performance.now() - t;
+        const log = (await (await fetch(`${emu.url}/_emulator/requests`)).json()) as { data: { method: string }[] };
+        const requests: Record<string, number> = {};
+        for (const e of log.data) requests[e.method] = (requests[e.method] ?? 0) + 1;
+        await new Promise((r) => setTimeout(r, 150)); // the probe's last write
+        const peaks = fs.readdirSync(memDir).map((f) => JSON.parse(fs.readFileSync(path.join(memDir, f), "utf8")).maxRssKb as number);
+        (samples[key(v, n, op)] ??= []).push({ ms, requests, providerPeakMb: peaks.length ? Math.max(...peaks) / 1024 : 0 });
+    }
+
+    for (const n of SIZES) {
+        for (let rep = 0; rep < repsFor(n); rep++) {
+            // Interleaved, so the three variants share whatever else the machine is doing.
+            for (const v of VARIANTS) {
+                const group = await api("/v3/avatars", { method: "POST", body: JSON.stringify({ type: "photo", name: `bench ${v} ${n}`, file: { type: "url", url: "https://cdn.example.com/g.jpg" } }) });
+                const groupId = group.data.avatar_group.id as string;
+                let suffix = "";
+                const stack: Stack = await LocalWorkspace.createOrSelectStack(
+                    { projectName: "heygen-bench", stackName: `${v.replace(/\W/g, "")}-${n}-${rep}`, program: async () => program(v, n, groupId, suffix)() },
+                    { workDir: work, envVars: env, pulumiCommand, projectSettings: { name: "heygen-bench", runtime: "nodejs", backend: { url: env.PULUMI_BACKEND_URL } } },
+                );
+                process.stdout.write(`N=${n} rep ${rep + 1}/${repsFor(n)} ${v}: `);
+                await measure(v, n, "preview (empty)", () => stack.preview());
+                await measure(v, n, "up", () => stack.up());
+                const state = (await stack.exportStack()).deployment.resources.filter((r: any) => r.type.startsWith("pulumi-nodejs:dynamic"));
+                const sz = (sizes[`${v}|${n}`] ??= { stateBytes: [], providerBytes: [], keyInState: [] });
+                sz.stateBytes.push(state.reduce((a: number, r: any) => a + JSON.stringify(r).length, 0) / state.length);
+                sz.providerBytes.push(state.reduce((a: number, r: any) => a + String(r.outputs.__provider ?? "").length, 0) / state.length);
+                sz.keyInState.push(JSON.stringify(state).includes(emu.apiKey));
+                await measure(v, n, "preview (no-op)", () => stack.preview());
+                await measure(v, n, "refresh", () => stack.refresh());
+                suffix = " (renamed)";
+                await measure(v, n, "rename all", () => stack.up());
+                await measure(v, n, "destroy", () => stack.destroy());
+                await stack.workspace.removeStack(stack.name);
+                process.stdout.write(OPS.map((op) => `${op} ${Math.round(samples[key(v, n, op)].at(-1)!.ms)} ms`).join(", ") + "\n");
+            }
+        }
+    }
+    await emu.stop();
+
+    const median = (xs: number[]) => {
+        const s = [...xs].sort((a, b) => a - b);
+        return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    };
+    const rows: any[] = [];
+    for (const n of SIZES) {
+        for (const op of OPS) {
+            const floorMs = median(samples[key("floor", n, op)].map((s) => s.ms));
+            for (const v of VARIANTS) {
+                const ss = samples[key(v, n, op)];
+                const last = ss.at(-1)!;
+                const perResource: Record<string, number> = {};
+                for (const [m, c] of Object.entries(last.requests)) perResource[m] = +(c / n).toFixed(3);
+                rows.push({
+                    n, op, variant: v, runs: ss.length,
+                    medianMs: Math.round(median(ss.map((s) => s.ms))),
+                    ratioToFloor: +(median(ss.map((s) => s.ms)) / floorMs).toFixed(2),
+                    requests: last.requests, requestsPerResource: perResource,
+                    providerPeakMb: +median(ss.map((s) => s.providerPeakMb)).toFixed(1),
+                    stateBytesPerResource: Math.round(median(sizes[`${v}|${n}`].stateBytes)),
+                    providerBytesPerResource: Math.round(median(sizes[`${v}|${n}`].providerBytes)),
+                    apiKeyInState: sizes[`${v}|${n}`].keyInState.some(Boolean),
+                });
+            }
+        }
+    }
+    const result = {
+        date: new Date().toISOString(),
+        machine: { cpus: os.cpus().length, memGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+        engine: `pulumi ${pulumiCommand.version?.toString() ?? "?"}`,
+        settings: { sizes: SIZES, reps: SIZES.map(repsFor), latencyMs: LATENCY_MS, training: "instant", parallel: 8, looks: "PhotoLook, waitFor: created" },
+        totalSeconds: Math.round((performance.now() - started) / 1000),
+        rows,
+    };
+    fs.mkdirSync(path.join(__dirname, "results"), { recursive: true });
+    fs.writeFileSync(path.join(__dirname, "results", "latest.json"), JSON.stringify(result, null, 2) + "\n");
+    fs.writeFileSync(path.join(__dirname, "results", "latest.md"), markdown(result));
+    fs.rmSync(work, { recursive: true, force: true });
+    console.log(`\nwrote bench/results/latest.md and latest.json in ${result.totalSeconds} s`);
+}
+
+function markdown(r: any): string {
+    const fmt = (req: Record<string, number>) => Object.entries(req).map(([m, c]) => `${m} ${c}`).join(", ") || "0";
+    const lines = [
+        `# Benchmark: pulumi-heygen against the floor and a naive provider`,
+        ``,
+        `${r.date.slice(0, 10)} · ${r.engine} · ${r.machine.cpus} cores · Node ${r.machine.node} · emulator latency ${r.settings.latencyMs} ms a request, instant training · ` +
+            `engine parallelism ${r.settings.parallel} · ${r.settings.looks} · median of ${r.settings.reps.join("/")} runs for N = ${r.settings.sizes.join("/")} · ${r.totalSeconds} s in all.`,
+        ``,
+        `Time is wall time of the whole engine operation; *× floor* divides it by the floor's in the same run. ` +
+            `Requests are per resource, from the emulator's log (the one-off key check is \`GET\` 1 per run). ` +
+            `Memory is the peak RSS of the dynamic-provider process.`,
+        ``,
+        `| N | operation | variant | time ms | × floor | requests / resource | provider peak MB |`,
+        `|---:|---|---|---:|---:|---|---:|`,
+        ...r.rows.map((x: any) => `| ${x.n} | ${x.op} | ${x.variant} | ${x.medianMs} | ${x.ratioToFloor} | ${fmt(x.requestsPerResource)} | ${x.providerPeakMb} |`),
+        ``,
+        `## State`,
+        ``,
+        `| N | variant | state bytes / resource | \`__provider\` bytes / resource | API key in state |`,
+        `|---:|---|---:|---:|---|`,
+        ...r.rows.filter((x: any) => x.op === "up").map((x: any) => `| ${x.n} | ${x.variant} | ${x.stateBytesPerResource} | ${x.providerBytesPerResource} | ${x.apiKeyInState ? "**yes**" : "no"} |`),
+        ``,
+    ];
+    return lines.join("\n");
+}
+
+main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+});
