@@ -5,9 +5,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import axios from "axios";
 
+export interface Connection {
+    baseUrl: string;
+    apiKey: string;
+}
+
 class NaiveLookProvider implements pulumi.dynamic.ResourceProvider {
-    private readonly baseUrl = process.env.HEYGEN_API_BASE!;
-    private readonly headers = { "X-Api-Key": process.env.HEYGEN_API_KEY! };
+    private readonly baseUrl: string;
+    private readonly headers: Record<string, string>;
+    // Settings come from the program (e.g. `new pulumi.Config().require("apiKey")`), as tutorials show.
+    constructor(conn: Connection) {
+        this.baseUrl = conn.baseUrl;
+        this.headers = { "X-Api-Key": conn.apiKey };
+    }
 
     async create(inputs: any) {
         const r = await axios.post(`${this.baseUrl}/v3/avatars`, {
@@ -34,7 +44,7 @@ class NaiveLookProvider implements pulumi.dynamic.ResourceProvider {
 }
 
 export class NaiveLook extends pulumi.dynamic.Resource {
-    constructor(name: string, args: { groupId: string; name: string; url: string }) {
-        super(new NaiveLookProvider(), name, args, undefined, "bench", "NaiveLook");
+    constructor(name: string, args: { groupId: string; name: string; url: string }, conn: Connection) {
+        super(new NaiveLookProvider(conn), name, args, undefined, "bench", "NaiveLook");
     }
 }

@@ -32,19 +32,22 @@ interface Sample {
     ms: number;
     requests: Record<string, number>;
     providerPeakMb: number;
+    /** CPU of the provider process, and of this process: with inline programs, the program runs here. */
+    providerCpuMs: number;
+    programCpuMs: number;
 }
 
 const work = path.join(repo, ".work", `bench-${process.pid}`);
 const memDir = path.join(work, "mem");
 
-function program(variant: Variant, n: number, groupId: string, suffix: string) {
+function program(variant: Variant, n: number, groupId: string, suffix: string, conn: { baseUrl: string; apiKey: string }) {
     return async () => {
         for (let i = 0; i < n; i++) {
             const name = `look ${i}${suffix}`;
             const url = `https://cdn.example.com/bench/${i}.jpg`;
             if (variant === "pulumi-heygen") new heygen.PhotoLook(`look-${i}`, { groupId, name, image: { url }, waitFor: "created" });
             else if (variant === "floor") new FloorLook(`look-${i}`, { groupId, name, url });
-            else new NaiveLook(`look-${i}`, { groupId, name, url });
+            else new NaiveLook(`look-${i}`, { groupId, name, url }, conn);
         }
     };
 }
@@ -73,14 +76,22 @@ async function main() {
         await fetch(`${emu.url}/_emulator/requests`, { method: "DELETE" });
         for (const f of fs.readdirSync(memDir)) fs.rmSync(path.join(memDir, f));
         const t = performance.now();
+        const cpu0 = process.cpuUsage();
         await fn();
         const ms = performance.now() - t;
+        const cpu = process.cpuUsage(cpu0);
         const log = (await (await fetch(`${emu.url}/_emulator/requests`)).json()) as { data: { method: string }[] };
         const requests: Record<string, number> = {};
         for (const e of log.data) requests[e.method] = (requests[e.method] ?? 0) + 1;
         await new Promise((r) => setTimeout(r, 150)); // the probe's last write
-        const peaks = fs.readdirSync(memDir).map((f) => JSON.parse(fs.readFileSync(path.join(memDir, f), "utf8")).maxRssKb as number);
-        (samples[key(v, n, op)] ??= []).push({ ms, requests, providerPeakMb: peaks.length ? Math.max(...peaks) / 1024 : 0 });
+        const probes = fs.readdirSync(memDir).filter((f) => f.endsWith(".json")).map((f) => JSON.parse(fs.readFileSync(path.join(memDir, f), "utf8")) as { maxRssKb: number; cpuMs: number });
+        (samples[key(v, n, op)] ??= []).push({
+            ms, requests,
+            providerPeakMb: probes.length ? Math.max(...probes.map((p) => p.maxRssKb)) / 1024 : 0,
+            providerCpuMs: probes.reduce((a, p) => a + p.cpuMs, 0),
+            // This process also runs the emulator: its share is in here too (little at preview, no requests).
+            programCpuMs: (cpu.user + cpu.system) / 1000,
+        });
     }
 
     for (const n of SIZES) {
@@ -91,7 +102,7 @@ async function main() {
                 const groupId = group.data.avatar_group.id as string;
                 let suffix = "";
                 const stack: Stack = await LocalWorkspace.createOrSelectStack(
-                    { projectName: "heygen-bench", stackName: `${v.replace(/\W/g, "")}-${n}-${rep}`, program: async () => program(v, n, groupId, suffix)() },
+                    { projectName: "heygen-bench", stackName: `${v.replace(/\W/g, "")}-${n}-${rep}`, program: async () => program(v, n, groupId, suffix, { baseUrl: emu.url, apiKey: emu.apiKey })() },
                     { workDir: work, envVars: env, pulumiCommand, projectSettings: { name: "heygen-bench", runtime: "nodejs", backend: { url: env.PULUMI_BACKEND_URL } } },
                 );
                 process.stdout.write(`N=${n} rep ${rep + 1}/${repsFor(n)} ${v}: `);
@@ -133,6 +144,8 @@ async function main() {
                     ratioToFloor: +(median(ss.map((s) => s.ms)) / floorMs).toFixed(2),
                     requests: last.requests, requestsPerResource: perResource,
                     providerPeakMb: +median(ss.map((s) => s.providerPeakMb)).toFixed(1),
+                    providerCpuMs: Math.round(median(ss.map((s) => s.providerCpuMs))),
+                    programCpuMs: Math.round(median(ss.map((s) => s.programCpuMs))),
                     stateBytesPerResource: Math.round(median(sizes[`${v}|${n}`].stateBytes)),
                     providerBytesPerResource: Math.round(median(sizes[`${v}|${n}`].providerBytes)),
                     apiKeyInState: sizes[`${v}|${n}`].keyInState.some(Boolean),
@@ -165,11 +178,12 @@ function markdown(r: any): string {
         ``,
         `Time is wall time of the whole engine operation; *× floor* divides it by the floor's in the same run. ` +
             `Requests are per resource, from the emulator's log (the one-off key check is \`GET\` 1 per run). ` +
-            `Memory is the peak RSS of the dynamic-provider process.`,
+            `Memory is the peak RSS of the dynamic-provider process. CPU: of the provider process, and of the program ` +
+            `(inline programs run in the benchmark's own process, which also serves the emulator).`,
         ``,
-        `| N | operation | variant | time ms | × floor | requests / resource | provider peak MB |`,
-        `|---:|---|---|---:|---:|---|---:|`,
-        ...r.rows.map((x: any) => `| ${x.n} | ${x.op} | ${x.variant} | ${x.medianMs} | ${x.ratioToFloor} | ${fmt(x.requestsPerResource)} | ${x.providerPeakMb} |`),
+        `| N | operation | variant | time ms | × floor | requests / resource | provider peak MB | provider CPU ms | program CPU ms |`,
+        `|---:|---|---|---:|---:|---|---:|---:|---:|`,
+        ...r.rows.map((x: any) => `| ${x.n} | ${x.op} | ${x.variant} | ${x.medianMs} | ${x.ratioToFloor} | ${fmt(x.requestsPerResource)} | ${x.providerPeakMb} | ${x.providerCpuMs} | ${x.programCpuMs} |`),
         ``,
         `## State`,
         ``,

@@ -223,6 +223,25 @@ new heygen.PromptLook("p", { groupId: "existing-group", name: "p", prompt: "${"y
             }
         });
 
+        it("fails a preview with a rejected or missing key, saying where the key came from, and sends nothing", async () => {
+            const p = project("e2e-key", `
+import * as heygen from "pulumi-heygen";
+new heygen.PromptLook("p", { groupId: "existing-group", name: "p", prompt: "a chef" });
+`);
+            try {
+                await p.ok(["stack", "init", "dev"]);
+                const wrong = await p.run(["preview"], { env: { HEYGEN_API_KEY: "not-the-key" } });
+                assert.notEqual(wrong.code, 0);
+                assert.match(wrong.stdout, /HeyGen rejected the API key from HEYGEN_API_KEY \(HTTP 401 at http:\/\/127\.0\.0\.1:\d+\)/);
+                assert.doesNotMatch(wrong.stdout + wrong.stderr, /not-the-key/, "the key is never printed");
+                const none = await p.run(["preview"], { env: { HEYGEN_API_KEY: "" } });
+                assert.match(none.stdout, /no HeyGen API key is configured: run `pulumi config set --secret heygen:apiKey <key>` or set HEYGEN_API_KEY/);
+                assert.deepEqual(writes(await log()), []);
+            } finally {
+                p.remove();
+            }
+        });
+
         it("records a look whose training fails and one whose wait times out, with the API's message; nothing leaks", async () => {
             await control.put("/_emulator/timing", { prompt: "60s" });
             const p = project("e2e-fail", `

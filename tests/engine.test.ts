@@ -50,6 +50,28 @@ describe("engine (real Pulumi CLI, offline)", function () {
         }
     });
 
+    it("scripts/engine: a failed build names its step and leaves no engine behind", async () => {
+        const fs = await import("fs");
+        const os = await import("os");
+        const path = await import("path");
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "engine-fail-"));
+        try {
+            // No modules cached and no proxy: module resolution fails at once.
+            const r = await runCommand("bash", [path.join(__dirname, "..", "scripts", "engine")], tmp, {
+                PULUMI_HEYGEN_FORCE_BUILD: "1",
+                PULUMI_HEYGEN_ENGINE_CACHE: path.join(tmp, "cache"),
+                GOMODCACHE: path.join(tmp, "mod"),
+                GOPROXY: "off",
+                GOFLAGS: "-mod=mod",
+            });
+            assert.notEqual(r.code, 0);
+            assert.match(r.stderr, /engine: FAILED at step "resolve modules \(go get\)"/);
+            assert.deepEqual(fs.readdirSync(path.join(tmp, "cache")).filter((f) => !f.startsWith(".lock")), [], "no engine, no scratch left");
+        } finally {
+            fs.rmSync(tmp, { recursive: true, force: true });
+        }
+    });
+
     it("CLI: stack init → preview → up → preview → refresh → destroy", async () => {
         const p = CliProject.create("smoke-cli", { "index.ts": PROGRAM });
         const fs = await import("fs");

@@ -134,11 +134,7 @@ export async function orGone<T>(fn: () => Promise<T>): Promise<T | undefined> {
 /** An error for people: HeyGen's own message, the param and request id, never a stack trace alone. */
 export function explain(e: unknown, what: string): Error {
     if (e instanceof PartialCreateError) return e;
-    if (e instanceof HeyGenError) {
-        const err = new Error(`${what}: ${e.describe()}`);
-        (err as Error & { cause?: unknown }).cause = undefined;
-        return err;
-    }
+    if (e instanceof HeyGenError) return new Error(`${what}: ${e.describe()}`);
     return e instanceof Error ? new Error(`${what}: ${e.message}`) : new Error(`${what}: ${String(e)}`);
 }
 

@@ -1,10 +1,9 @@
 // DigitalTwinLook: a look trained from video footage of a real person. It waits in `pending_consent` until
 // the person approves (a ConsentRequest), then trains — minutes to hours.
 import * as pulumi from "@pulumi/pulumi";
-import { type FileSource, checkFileSource, toApiFile, type StoredFileSource } from "../files";
+import type { FileSource } from "../files";
 import { providerFor } from "../shim";
-import type { Failure } from "./common";
-import { type LookKind, type LookWait, LOOK_OUTPUT_SEED, LookResource } from "./looks";
+import { type LookKind, type LookWait, LOOK_OUTPUT_SEED, LookResource, singleFileKind } from "./looks";
 
 export interface DigitalTwinLookArgs {
     /** The avatar group (character) the look joins: an AvatarGroup's `groupId`. */
@@ -24,26 +23,16 @@ export interface DigitalTwinLookArgs {
     timeoutSeconds?: pulumi.Input<number>;
 }
 
-export const digitalTwinKind: LookKind = {
+export const digitalTwinKind: LookKind = singleFileKind({
     title: "digital twin look",
     createType: "digital_twin",
     avatarType: "digital_twin",
-    sourceInputs: ["footage"],
+    input: "footage",
+    file: "video",
     renamable: true,
     defaultWait: "created",
     defaultTimeoutSeconds: 3600,
-    checkSource(news, failures: Failure[]) {
-        if (news.footage === undefined) {
-            failures.push({ property: "footage", reason: "is required: give { url }, { path }, { assetId } or { base64, mediaType }" });
-            return {};
-        }
-        return { footage: checkFileSource(news.footage, "footage", "video", failures) };
-    },
-    async createBody(inputs, api, key) {
-        const { file, uploadedAssetId } = await toApiFile(inputs.footage as StoredFileSource, "footage", api, `${key}:footage`);
-        return { body: { file }, uploadedAssetIds: uploadedAssetId ? [uploadedAssetId] : [] };
-    },
-};
+});
 
 /** A digital twin look. Its group needs a ConsentRequest approved by the person filmed before it trains. */
 export class DigitalTwinLook extends LookResource {

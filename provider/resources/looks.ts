@@ -4,9 +4,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AvatarLookItem, AvatarType, CreateAvatarRequest, CreateType } from "../../api/schema";
 import { type HeyGenClient, newIdempotencyKey } from "../client";
+import { type FileKind, type StoredFileSource, checkFileSource, toApiFile } from "../files";
 import { client, verifyKey } from "../config";
 import {
-    type DiffRules, type Failure, checkId, checkName, checkWaitInputs, decideDiff, deepEqual, explain, isUnknown, orGone,
+    type DiffRules, type Failure, checkId, checkName, checkWaitInputs, decideDiff, deepEqual, explain, orGone,
     partialCreate, pick, toDiffResult, waitUntil,
 } from "./common";
 
@@ -70,6 +71,26 @@ export interface LookKind {
 }
 
 export const LOOK_COMMON_INPUTS = ["groupId", "name", "adoptLookId", "waitFor", "timeoutSeconds"] as const;
+
+/** A look made from one file (a photo, or a digital twin's footage): the input holding it is its source. */
+export function singleFileKind(k: Omit<LookKind, "sourceInputs" | "checkSource" | "createBody"> & { input: string; file: FileKind }): LookKind {
+    const { input, file, ...rest } = k;
+    return {
+        ...rest,
+        sourceInputs: [input],
+        checkSource(news, failures) {
+            if (news[input] === undefined) {
+                failures.push({ property: input, reason: "is required: give { url }, { path }, { assetId } or { base64, mediaType }" });
+                return {};
+            }
+            return { [input]: checkFileSource(news[input], input, file, failures) };
+        },
+        async createBody(inputs, api, key) {
+            const { file: f, uploadedAssetId } = await toApiFile(inputs[input] as StoredFileSource, input, api, `${key}:${input}`);
+            return { body: { file: f }, uploadedAssetIds: uploadedAssetId ? [uploadedAssetId] : [] };
+        },
+    };
+}
 
 export function lookDiffRules(kind: LookKind): DiffRules {
     return {
@@ -212,7 +233,6 @@ export function lookHandlers(kind: LookKind) {
     }
 }
 
-export { isUnknown };
 
 /** Declared outputs must be seeded as undefined to appear on the resource object (pulumi#2931). */
 export const LOOK_OUTPUT_SEED = {

@@ -1,9 +1,8 @@
 // PhotoLook: a look trained from one photo (JPEG/PNG, at least 512×512, one front-facing face).
 import * as pulumi from "@pulumi/pulumi";
-import { type FileSource, checkFileSource, toApiFile, type StoredFileSource } from "../files";
+import type { FileSource } from "../files";
 import { providerFor } from "../shim";
-import type { Failure } from "./common";
-import { type LookKind, type LookWait, LOOK_OUTPUT_SEED, LookResource } from "./looks";
+import { type LookKind, type LookWait, LOOK_OUTPUT_SEED, LookResource, singleFileKind } from "./looks";
 
 export interface PhotoLookArgs {
     /** The avatar group (character) the look joins: an AvatarGroup's `groupId`. */
@@ -20,26 +19,16 @@ export interface PhotoLookArgs {
     timeoutSeconds?: pulumi.Input<number>;
 }
 
-export const photoKind: LookKind = {
+export const photoKind: LookKind = singleFileKind({
     title: "photo look",
     createType: "photo",
     avatarType: "photo_avatar",
-    sourceInputs: ["image"],
+    input: "image",
+    file: "image",
     renamable: true,
     defaultWait: "trained",
     defaultTimeoutSeconds: 900,
-    checkSource(news, failures: Failure[]) {
-        if (news.image === undefined) {
-            failures.push({ property: "image", reason: "is required: give { url }, { path }, { assetId } or { base64, mediaType }" });
-            return {};
-        }
-        return { image: checkFileSource(news.image, "image", "image", failures) };
-    },
-    async createBody(inputs, api, key) {
-        const { file, uploadedAssetId } = await toApiFile(inputs.image as StoredFileSource, "image", api, `${key}:image`);
-        return { body: { file }, uploadedAssetIds: uploadedAssetId ? [uploadedAssetId] : [] };
-    },
-};
+});
 
 /** A photo avatar look in an avatar group. Its `lookId` is what videos take as `avatar_id`. */
 export class PhotoLook extends LookResource {
