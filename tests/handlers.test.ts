@@ -68,7 +68,7 @@ describe("handlers (against the emulator)", function () {
             assert.deepEqual(same, { changes: false, replaces: [], deleteBeforeReplace: false });
 
             const read = await h.read(created.id, created.outs);
-            assert.deepEqual(await calls(), ["GET /v3/avatars/looks/:id"]);
+            assert.deepEqual(await calls(), ["GET /v3/avatars/looks"], "one listing of the group");
             assert.deepEqual(read.props, created.outs);
             assert.equal((read as { inputs: Record<string, unknown> }).inputs.name, "Casual");
 
@@ -222,6 +222,56 @@ describe("handlers (against the emulator)", function () {
             const r = await handlers("avatarGroup").create(inputs);
             await control.del(`/_emulator/avatars/${r.id}`);
             assert.deepEqual(await handlers("avatarGroup").read(r.id, r.outs), {});
+        });
+    });
+
+    describe("refresh reads, batched by group", () => {
+        const photo = (groupId: string, name: string) =>
+            control.post("/v3/avatars", { type: "photo", name, avatar_group_id: groupId, file: { type: "url", url: "https://cdn.example.com/p.jpg" } }).then((r) => r.body.data.avatar_item.id as string);
+        const props = (groupId: string) => ({ groupId, name: "x", image: { url: "https://cdn.example.com/p.jpg" } });
+
+        it("answers many reads of one group with one listing (50 a page)", async () => {
+            const groupId = await newGroup();
+            const ids: string[] = [];
+            for (let i = 0; i < 60; i++) ids.push(await photo(groupId, `L${i}`));
+            handlers("photoLook"); // the process's handlers
+            const { forgetListings } = await import("../provider/resources/lookReads");
+            forgetListings();
+            await calls();
+            const reads = await Promise.all(ids.map((id) => handlers("photoLook").read(id, props(groupId))));
+            assert.deepEqual(reads.map((r) => (r.props as any).name), ids.map((_, i) => `L${i}`));
+            assert.deepEqual(await calls(), ["GET /v3/avatars/looks", "GET /v3/avatars/looks"], "61 looks: two pages for 60 reads");
+        });
+        it("confirms a look missing from the listing with its own GET before calling it gone", async () => {
+            const groupId = await newGroup();
+            const id = await photo(groupId, "Soon gone");
+            const { forgetListings } = await import("../provider/resources/lookReads");
+            forgetListings();
+            await control.del(`/_emulator/looks/${id}`);
+            await calls();
+            assert.deepEqual(await handlers("photoLook").read(id, props(groupId)), {});
+            assert.deepEqual(await calls(), ["GET /v3/avatars/looks", "GET /v3/avatars/looks/:id"]);
+        });
+        it("falls back to one GET per look when HeyGen will not list the group", async () => {
+            const groupId = await newGroup();
+            const id = await photo(groupId, "Unlisted");
+            const { forgetListings } = await import("../provider/resources/lookReads");
+            forgetListings();
+            await control.post("/_emulator/faults", { method: "GET", path: "/v3/avatars/looks", action: "error", status: 400, code: "invalid_parameter", times: 1 });
+            await calls();
+            const r = await handlers("photoLook").read(id, props(groupId));
+            assert.equal((r.props as any).name, "Unlisted");
+            assert.deepEqual(await calls(), ["GET /v3/avatars/looks", "GET /v3/avatars/looks/:id"]);
+            await control.del("/_emulator/faults");
+        });
+        it("lists again after a write, so nothing read after a change is stale", async () => {
+            const groupId = await newGroup();
+            const id = await photo(groupId, "Before");
+            const { forgetListings } = await import("../provider/resources/lookReads");
+            forgetListings();
+            await handlers("photoLook").read(id, props(groupId));
+            await handlers("photoLook").update(id, { ...props(groupId), name: "Before" }, { ...props(groupId), name: "After", waitFor: "created" });
+            assert.equal(((await handlers("photoLook").read(id, props(groupId))).props as any).name, "After");
         });
     });
 

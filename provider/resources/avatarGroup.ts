@@ -12,6 +12,7 @@ import {
     orGone, partialCreate, pick, toDiffResult, waitUntil,
 } from "./common";
 import { digitalTwinKind } from "./digitalTwinLook";
+import { forgetListings } from "./lookReads";
 import { FINISHED_TRAINING, type LookKind, type LookWait } from "./looks";
 import { photoKind } from "./photoLook";
 import { promptKind } from "./promptLook";
@@ -138,6 +139,7 @@ export const avatarGroupHandlers = {
 
     async create(inputs: Record<string, unknown>) {
         const api = client();
+        forgetListings();
         try {
             if (inputs.adoptGroupId) return await adopt(api, inputs);
             const fl = firstLookOf(inputs);
@@ -161,6 +163,7 @@ export const avatarGroupHandlers = {
 
     async update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
         const api = client();
+        forgetListings();
         try {
             const firstLookId = olds.firstLookId as string;
             const look = lookName(olds) !== lookName(news) ? await api.renameLook(firstLookId, lookName(news)) : await api.getLook(firstLookId);
@@ -173,6 +176,7 @@ export const avatarGroupHandlers = {
     },
 
     async delete(id: string) {
+        forgetListings();
         try {
             await orGone(() => client().deleteGroup(id));
         } catch (e) {

@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AvatarLookItem, AvatarType, CreateAvatarRequest, CreateType } from "../../api/schema";
 import { type HeyGenClient, newIdempotencyKey } from "../client";
 import { type FileKind, type StoredFileSource, checkFileSource, toApiFile } from "../files";
+import { forgetListings, readLook } from "./lookReads";
 import { client, verifyKey } from "../config";
 import {
     type DiffRules, type Failure, checkId, checkName, checkWaitInputs, decideDiff, deepEqual, explain, orGone,
@@ -167,6 +168,7 @@ export function lookHandlers(kind: LookKind) {
 
         async create(inputs: Record<string, unknown>) {
             const api = client();
+            forgetListings();
             try {
                 if (inputs.adoptLookId) return await adopt(api, inputs);
                 const key = newIdempotencyKey();
@@ -183,7 +185,7 @@ export function lookHandlers(kind: LookKind) {
         },
 
         async read(id: string, props: Record<string, unknown>) {
-            const look = await orGone(() => client().getLook(id));
+            const look = await readLook(client(), id, props.groupId);
             if (!look) return {};
             const outs = { ...props, ...lookOutputs(look) };
             // The inputs that describe what exists now, so a later preview shows real drift and nothing else.
@@ -193,6 +195,7 @@ export function lookHandlers(kind: LookKind) {
 
         async update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
             const api = client();
+            forgetListings();
             try {
                 let look: AvatarLookItem;
                 if (kind.renamable && olds.name !== news.name) look = await api.renameLook(id, news.name as string);
@@ -205,6 +208,7 @@ export function lookHandlers(kind: LookKind) {
         },
 
         async delete(id: string) {
+            forgetListings();
             try {
                 await orGone(() => client().deleteLook(id));
             } catch (e) {
