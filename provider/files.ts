@@ -169,13 +169,22 @@ export function sha256(bytes: Buffer): string {
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
-// Inline bytes wait here, by content hash, between check and create (the same `pulumi up`).
-const stageDir = () => path.join(os.tmpdir(), "pulumi-heygen-staged");
+// Inline bytes wait here, by content hash, between check and create (the same `pulumi up`). They cannot
+// go right after their upload (another resource of the run may hold the same bytes), so staging drops
+// what earlier runs left: nothing staged is needed after a day.
+export const stageDir = () => path.join(os.tmpdir(), "pulumi-heygen-staged");
+export const STAGED_TTL_MS = 24 * 3600 * 1000;
 
-function stage(hash: string, bytes: Buffer): void {
+export function stage(hash: string, bytes: Buffer, now = Date.now()): void {
     const file = path.join(stageDir(), hash);
     if (fs.existsSync(file)) return;
     fs.mkdirSync(stageDir(), { recursive: true, mode: 0o700 });
+    for (const old of fs.readdirSync(stageDir())) {
+        const p = path.join(stageDir(), old);
+        try {
+            if (now - fs.statSync(p).mtimeMs > STAGED_TTL_MS) fs.rmSync(p, { force: true });
+        } catch { /* another process took it */ }
+    }
     const tmp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, bytes, { mode: 0o600 });
     fs.renameSync(tmp, file);

@@ -5,7 +5,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { checkFileSource } from "../provider/files";
+import { STAGED_TTL_MS, checkFileSource, stage, stageDir } from "../provider/files";
 import { decideGroupDiff } from "../provider/resources/avatarGroup";
 import { checkConsentInputs, decideConsentDiff } from "../provider/resources/consentRequest";
 import { type Failure, UNKNOWN, decideDiff, deepEqual, pollDelay, toDiffResult } from "../provider/resources/common";
@@ -83,6 +83,21 @@ describe("decisions: file sources (check)", () => {
         } finally {
             process.chdir(cwd);
         }
+    });
+
+    it("drops bytes staged by earlier runs once they are a day old", () => {
+        fs.mkdirSync(stageDir(), { recursive: true });
+        const old = path.join(stageDir(), "0".repeat(64));
+        const recent = path.join(stageDir(), "1".repeat(64));
+        fs.writeFileSync(old, "old");
+        fs.writeFileSync(recent, "recent");
+        const twoDaysAgo = (Date.now() - 2 * STAGED_TTL_MS) / 1000;
+        fs.utimesSync(old, twoDaysAgo, twoDaysAgo);
+        stage("f".repeat(64), Buffer.from("new"));
+        assert.equal(fs.existsSync(old), false);
+        assert.equal(fs.existsSync(recent), true);
+        assert.equal(fs.readFileSync(path.join(stageDir(), "f".repeat(64)), "utf8"), "new");
+        for (const f of [recent, path.join(stageDir(), "f".repeat(64))]) fs.rmSync(f, { force: true });
     });
 
     it("keeps only a hash of base64 bytes, never the bytes", () => {
