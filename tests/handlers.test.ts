@@ -217,6 +217,14 @@ describe("handlers (against the emulator)", function () {
             assert.equal(read.inputs.name, "Drifted");
             assert.deepEqual(await handlers("photoLook").diff(r.id, read.props, inputs), { changes: undefined, replaces: [], deleteBeforeReplace: false });
         });
+        it("updates a group with one read of its first look and one of the group", async () => {
+            const inputs = await checked("avatarGroup", { name: "Steady", firstLook: { type: "photo", image: { url: "https://cdn.example.com/s.jpg" } } });
+            const r = await handlers("avatarGroup").create(inputs);
+            await calls();
+            const out = await handlers("avatarGroup").update(r.id, r.outs, { ...inputs, timeoutSeconds: 60 });
+            assert.equal(out.outs.status, "completed");
+            assert.deepEqual(await calls(), ["GET /v3/avatars/looks/:id", "GET /v3/avatars/:id"]);
+        });
         it("drops a group deleted behind our back", async () => {
             const inputs = await checked("avatarGroup", { name: "Gone", firstLook: { type: "prompt", prompt: "a chef" } });
             const r = await handlers("avatarGroup").create(inputs);

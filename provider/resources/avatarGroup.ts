@@ -4,16 +4,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AvatarGroupItem, AvatarLookItem, CreateAvatarRequest } from "../../api/schema";
 import { type HeyGenClient, newIdempotencyKey } from "../client";
-import { client, verifyKey } from "../config";
+import { client } from "../config";
 import type { FileSource } from "../files";
 import { providerFor } from "../shim";
 import {
-    type Failure, UNKNOWN, checkId, checkName, checkWaitInputs, decideDiff, deepEqual, explain, isUnknown,
+    type Failure, UNKNOWN, checkId, checkKeyIfChanged, checkName, checkWaitInputs, decideDiff, explain, isUnknown,
     orGone, partialCreate, pick, toDiffResult, waitUntil,
 } from "./common";
 import { digitalTwinKind } from "./digitalTwinLook";
 import { forgetListings } from "./lookReads";
-import { FINISHED_TRAINING, type LookKind, type LookWait } from "./looks";
+import { type LookKind, type LookWait, waitIsOver } from "./looks";
 import { photoKind } from "./photoLook";
 import { promptKind } from "./promptLook";
 
@@ -128,8 +128,7 @@ export const avatarGroupHandlers = {
             }
         }
         const inputs = { ...news, firstLook };
-        const strip = (o: Record<string, unknown>) => pick(o, INPUTS);
-        if (failures.length === 0 && !deepEqual(strip(olds ?? {}), strip(inputs))) await verifyKey();
+        if (failures.length === 0) await checkKeyIfChanged(olds, inputs, INPUTS);
         return { inputs, failures };
     },
 
@@ -149,7 +148,7 @@ export const avatarGroupHandlers = {
             const created = await api.createAvatar({ type: kind.createType, name: inputs.name as string, ...body } as CreateAvatarRequest, key);
             let look = created.avatar_item;
             if (lookName(inputs) !== look.name) look = await api.renameLook(look.id, lookName(inputs));
-            return await settle(api, created.avatar_group, look, inputs, uploadedAssetIds.length ? { uploadedAssetIds } : {});
+            return await settle(api, created.avatar_group.id, created.avatar_group, look, inputs, uploadedAssetIds.length ? { uploadedAssetIds } : {});
         } catch (e) {
             throw explain(e, `creating avatar group "${inputs.name}"`);
         }
@@ -167,9 +166,8 @@ export const avatarGroupHandlers = {
         try {
             const firstLookId = olds.firstLookId as string;
             const look = lookName(olds) !== lookName(news) ? await api.renameLook(firstLookId, lookName(news)) : await api.getLook(firstLookId);
-            const group = await api.getGroup(id);
             const extra = olds.uploadedAssetIds ? { uploadedAssetIds: olds.uploadedAssetIds } : {};
-            return { outs: (await settle(api, group, look, news, extra)).outs };
+            return { outs: (await settle(api, id, undefined, look, news, extra)).outs };
         } catch (e) {
             throw explain(e, `updating avatar group "${news.name}"`);
         }
@@ -185,29 +183,31 @@ export const avatarGroupHandlers = {
     },
 };
 
-/** Waits for the first look per `waitFor`, then reports the group; partial creates keep it in state. */
-async function settle(api: HeyGenClient, group: AvatarGroupItem, look: AvatarLookItem, inputs: Record<string, unknown>, extra: Record<string, unknown>) {
+/**
+ * Waits for the first look per `waitFor`, then reports the group; partial creates keep it in state.
+ * `known` is a current copy of the group, if the caller has one; after waiting it is read afresh, since
+ * the group's status follows its looks.
+ */
+async function settle(api: HeyGenClient, groupId: string, known: AvatarGroupItem | undefined, look: AvatarLookItem, inputs: Record<string, unknown>, extra: Record<string, unknown>) {
     const kind = KINDS[firstLookOf(inputs).type as FirstLookType];
     const wait = (inputs.waitFor as LookWait | undefined) ?? kind.defaultWait;
     const timeoutMs = ((inputs.timeoutSeconds as number | undefined) ?? kind.defaultTimeoutSeconds) * 1000;
     const outsOf = (g: AvatarGroupItem) => ({ ...pick(inputs, INPUTS), ...groupOutputs(g), firstLookId: look.id, ...extra });
     let current = look;
-    if (wait === "trained") {
-        if (!FINISHED_TRAINING.includes(look.status ?? "") && look.status !== "pending_consent") {
-            const r = await waitUntil(() => api.getLook(look.id), (l) => FINISHED_TRAINING.includes(l.status ?? "") || l.status === "pending_consent", timeoutMs);
-            current = r.value;
-            if (!r.done) {
-                group = await api.getGroup(group.id);
-                throw partialCreate(
-                    `avatar group "${inputs.name}": its first look is still ${current.status} after ${timeoutMs / 1000} s; it is recorded in state. ` +
-                        "Run `pulumi up` again to keep waiting, raise timeoutSeconds, or set waitFor: \"created\"",
-                    group.id, outsOf(group), inputs,
-                );
-            }
+    let group = wait === "trained" ? undefined : known;
+    if (wait === "trained" && !waitIsOver(look.status)) {
+        const r = await waitUntil(() => api.getLook(look.id), (l) => waitIsOver(l.status), timeoutMs);
+        current = r.value;
+        if (!r.done) {
+            group = await api.getGroup(groupId);
+            throw partialCreate(
+                `avatar group "${inputs.name}": its first look is still ${current.status} after ${timeoutMs / 1000} s; it is recorded in state. ` +
+                    "Run `pulumi up` again to keep waiting, raise timeoutSeconds, or set waitFor: \"created\"",
+                group.id, outsOf(group), inputs,
+            );
         }
-        // The group's status follows its looks: read it after they settled.
-        group = await api.getGroup(group.id);
     }
+    group ??= await api.getGroup(groupId);
     if (current.status === "failed") {
         throw partialCreate(
             `avatar group "${inputs.name}": its first look failed to train: ${current.error?.message ?? "no reason given"}. It is recorded in state; the next \`pulumi up\` replaces it`,
@@ -236,7 +236,7 @@ async function adopt(api: HeyGenClient, inputs: Record<string, unknown>) {
         if (!kind.renamable) throw new Error(`adoptGroupId: the first look is named "${first.name}"; set firstLook.name to it`);
         first = await api.renameLook(first.id, lookName(inputs));
     }
-    return settle(api, group, first, inputs, {});
+    return settle(api, id, group, first, inputs, {});
 }
 
 /** Declared outputs must be seeded as undefined to appear on the resource object (pulumi#2931). */

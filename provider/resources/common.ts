@@ -1,6 +1,7 @@
 // Decisions every resource shares, kept pure: what an unknown value is, how a diff is decided, how long
 // to wait and how often to look. Plus the small glue for waiting and for partial creates.
 import { HeyGenError, NotFoundError } from "../client";
+import { verifyKey } from "../config";
 
 /** How the engine marks a value not yet known at preview (pulumi-dynamic.md, pitfall 4). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -73,6 +74,14 @@ export function decideDiff(olds: Record<string, unknown>, news: Record<string, u
 export function toDiffResult(d: DiffDecision, because?: string): { changes?: boolean; replaces: string[]; deleteBeforeReplace: boolean } {
     if (because && d.replaces.length === 0) return { changes: true, replaces: [because], deleteBeforeReplace: false };
     return { changes: d.changes ? undefined : false, replaces: d.replaces, deleteBeforeReplace: false };
+}
+
+/**
+ * The key is checked (once per process) only when a resource's inputs changed: a preview that finds
+ * nothing to do makes no request.
+ */
+export async function checkKeyIfChanged(olds: Record<string, unknown> | undefined, news: Record<string, unknown>, keys: readonly string[]): Promise<void> {
+    if (!deepEqual(pick(olds ?? {}, keys), pick(news, keys))) await verifyKey();
 }
 
 /** Keeps only the given keys, dropping undefined ones (state must not hold `undefined`). */

@@ -5,9 +5,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AvatarGroupItem } from "../../api/schema";
 import { LIMITS } from "../../api/schema";
 import { type HeyGenClient, newIdempotencyKey } from "../client";
-import { client, verifyKey } from "../config";
+import { client } from "../config";
 import { providerFor } from "../shim";
-import { type Failure, checkId, checkWaitInputs, decideDiff, deepEqual, explain, isUnknown, orGone, partialCreate, pick, toDiffResult, waitUntil } from "./common";
+import { type Failure, checkId, checkKeyIfChanged, checkWaitInputs, decideDiff, explain, isUnknown, orGone, partialCreate, pick, toDiffResult, waitUntil } from "./common";
 
 export type ConsentWait = "requested" | "approved";
 
@@ -66,7 +66,7 @@ const outsOf = (inputs: Record<string, unknown>, g: AvatarGroupItem, url: string
 export const consentRequestHandlers = {
     async check(olds: Record<string, unknown>, news: Record<string, unknown>) {
         const failures = checkConsentInputs(news);
-        if (failures.length === 0 && !deepEqual(pick(olds ?? {}, INPUTS), pick(news, INPUTS))) await verifyKey();
+        if (failures.length === 0) await checkKeyIfChanged(olds, news, INPUTS);
         return { inputs: news, failures };
     },
 

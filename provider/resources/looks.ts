@@ -6,9 +6,9 @@ import type { AvatarLookItem, AvatarType, CreateAvatarRequest, CreateType } from
 import { type HeyGenClient, newIdempotencyKey } from "../client";
 import { type FileKind, type StoredFileSource, checkFileSource, toApiFile } from "../files";
 import { forgetListings, readLook } from "./lookReads";
-import { client, verifyKey } from "../config";
+import { client } from "../config";
 import {
-    type DiffRules, type Failure, checkId, checkName, checkWaitInputs, decideDiff, deepEqual, explain, orGone,
+    type DiffRules, type Failure, checkId, checkKeyIfChanged, checkName, checkWaitInputs, decideDiff, explain, orGone,
     partialCreate, pick, toDiffResult, waitUntil,
 } from "./common";
 
@@ -50,7 +50,10 @@ export function lookOutputs(l: AvatarLookItem): Omit<LookOutputs, "uploadedAsset
     };
 }
 
-export const FINISHED_TRAINING = ["completed", "failed"];
+const FINISHED_TRAINING = ["completed", "failed"];
+
+/** Where waiting for training ends: training is over, or it waits for a person's consent. */
+export const waitIsOver = (status: string | null) => FINISHED_TRAINING.includes(status ?? "") || status === "pending_consent";
 
 export type LookWait = "created" | "trained";
 
@@ -102,12 +105,6 @@ export function lookDiffRules(kind: LookKind): DiffRules {
 
 const inputKeys = (kind: LookKind) => [...LOOK_COMMON_INPUTS, ...kind.sourceInputs];
 
-/** Inputs as stored, for comparing: `__provider` is code, not input. */
-const withoutProvider = (o: Record<string, unknown>) => {
-    const { __provider: _p, ...rest } = o;
-    return rest;
-};
-
 export function lookHandlers(kind: LookKind) {
     const describe = (inputs: Record<string, unknown>) => `${kind.title} "${inputs.name}"`;
     const waitFor = (inputs: Record<string, unknown>) => (inputs.waitFor as LookWait | undefined) ?? kind.defaultWait;
@@ -116,12 +113,12 @@ export function lookHandlers(kind: LookKind) {
     /** Waits per `waitFor`; failed or unfinished training becomes a partial create that keeps the look in state. */
     async function settle(api: HeyGenClient, look: AvatarLookItem, inputs: Record<string, unknown>, extra: Record<string, unknown>) {
         const outsOf = (l: AvatarLookItem) => ({ ...stored(inputs), ...lookOutputs(l), ...extra });
-        if (waitFor(inputs) !== "trained" || FINISHED_TRAINING.includes(look.status ?? "")) {
+        if (waitFor(inputs) !== "trained" || waitIsOver(look.status)) {
             return finish(look);
         }
         // A twin waiting for consent stops the wait at once: consent needs a person, and the ConsentRequest
         // that asks for it may only be created after this resource.
-        const r = await waitUntil(() => api.getLook(look.id), (l) => FINISHED_TRAINING.includes(l.status ?? "") || l.status === "pending_consent", timeoutMs(inputs));
+        const r = await waitUntil(() => api.getLook(look.id), (l) => waitIsOver(l.status), timeoutMs(inputs));
         if (!r.done) {
             throw partialCreate(
                 `${describe(inputs)} is still ${r.value.status} after ${timeoutMs(inputs) / 1000} s; it is recorded in state. ` +
@@ -146,7 +143,7 @@ export function lookHandlers(kind: LookKind) {
         }
     }
 
-    const stored = (inputs: Record<string, unknown>) => pick(withoutProvider(inputs), inputKeys(kind));
+    const stored = (inputs: Record<string, unknown>) => pick(inputs, inputKeys(kind));
 
     return {
         async check(olds: Record<string, unknown>, news: Record<string, unknown>) {
@@ -157,7 +154,7 @@ export function lookHandlers(kind: LookKind) {
             checkWaitInputs(news, ["created", "trained"], failures);
             const source = kind.checkSource(news, failures);
             const inputs = { ...news, ...source };
-            if (failures.length === 0 && !deepEqual(withoutProvider(olds ?? {}), withoutProvider(inputs))) await verifyKey();
+            if (failures.length === 0) await checkKeyIfChanged(olds, inputs, inputKeys(kind));
             return { inputs, failures };
         },
 
