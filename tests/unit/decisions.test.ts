@@ -5,15 +5,15 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { STAGED_TTL_MS, checkFileSource, stage, stageDir } from "../provider/files";
-import { decideGroupDiff } from "../provider/resources/avatarGroup";
-import { checkConsentInputs, decideConsentDiff } from "../provider/resources/consentRequest";
-import { type Failure, UNKNOWN, decideDiff, deepEqual, pollDelay, toDiffResult } from "../provider/resources/common";
-import { digitalTwinKind } from "../provider/resources/digitalTwinLook";
-import { lookDiffRules } from "../provider/resources/looks";
-import { photoKind } from "../provider/resources/photoLook";
-import { promptKind } from "../provider/resources/promptLook";
-import { media } from "./support/http";
+import { STAGED_TTL_MS, checkFileSource, stage, stageDir } from "../../provider/files";
+import { decideGroupDiff } from "../../provider/resources/avatarGroup";
+import { checkConsentInputs, decideConsentDiff } from "../../provider/resources/consentRequest";
+import { type Failure, UNKNOWN, decideDiff, deepEqual, pollDelay, toDiffResult } from "../../provider/resources/common";
+import { digitalTwinKind } from "../../provider/resources/digitalTwinLook";
+import { lookDiffRules } from "../../provider/resources/looks";
+import { photoKind } from "../../provider/resources/photoLook";
+import { promptKind } from "../../provider/resources/promptLook";
+import { media } from "../support/http";
 
 const failuresOf = (fn: (f: Failure[]) => unknown) => {
     const f: Failure[] = [];

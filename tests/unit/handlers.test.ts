@@ -4,11 +4,11 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { type Emulator, startEmulator } from "../emulator";
-import { configure, handlers } from "../provider/handlers";
-import { PartialCreateError } from "../provider/resources/common";
-import { getLook, listAvatarGroups, listLooks } from "../provider/lookups";
-import { http as raw, media } from "./support/http";
+import { type Emulator, startEmulator } from "../../emulator";
+import { configure, handlers } from "../../provider/handlers";
+import { PartialCreateError } from "../../provider/resources/common";
+import { getLook, listAvatarGroups, listLooks } from "../../provider/lookups";
+import { http as raw, media } from "../support/http";
 
 describe("handlers (against the emulator)", function () {
     this.timeout(30_000);
@@ -243,7 +243,7 @@ describe("handlers (against the emulator)", function () {
             const ids: string[] = [];
             for (let i = 0; i < 60; i++) ids.push(await photo(groupId, `L${i}`));
             handlers("photoLook"); // the process's handlers
-            const { forgetListings } = await import("../provider/resources/lookReads");
+            const { forgetListings } = await import("../../provider/resources/lookReads");
             forgetListings();
             await calls();
             const reads = await Promise.all(ids.map((id) => handlers("photoLook").read(id, props(groupId))));
@@ -253,7 +253,7 @@ describe("handlers (against the emulator)", function () {
         it("confirms a look missing from the listing with its own GET before calling it gone", async () => {
             const groupId = await newGroup();
             const id = await photo(groupId, "Soon gone");
-            const { forgetListings } = await import("../provider/resources/lookReads");
+            const { forgetListings } = await import("../../provider/resources/lookReads");
             forgetListings();
             await control.del(`/_emulator/looks/${id}`);
             await calls();
@@ -263,7 +263,7 @@ describe("handlers (against the emulator)", function () {
         it("falls back to one GET per look when HeyGen will not list the group", async () => {
             const groupId = await newGroup();
             const id = await photo(groupId, "Unlisted");
-            const { forgetListings } = await import("../provider/resources/lookReads");
+            const { forgetListings } = await import("../../provider/resources/lookReads");
             forgetListings();
             await control.post("/_emulator/faults", { method: "GET", path: "/v3/avatars/looks", action: "error", status: 400, code: "invalid_parameter", times: 1 });
             await calls();
@@ -275,7 +275,7 @@ describe("handlers (against the emulator)", function () {
         it("lists again after a write, so nothing read after a change is stale", async () => {
             const groupId = await newGroup();
             const id = await photo(groupId, "Before");
-            const { forgetListings } = await import("../provider/resources/lookReads");
+            const { forgetListings } = await import("../../provider/resources/lookReads");
             forgetListings();
             await handlers("photoLook").read(id, props(groupId));
             await handlers("photoLook").update(id, { ...props(groupId), name: "Before" }, { ...props(groupId), name: "After", waitFor: "created" });

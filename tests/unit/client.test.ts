@@ -2,13 +2,13 @@
 // emulator with injected faults, paging across pages, and the key never following a redirect elsewhere.
 import { strict as assert } from "assert";
 import * as http from "http";
-import { type Emulator, startEmulator } from "../emulator";
+import { type Emulator, startEmulator } from "../../emulator";
 import {
     AuthenticationError, BadRequestError, ConflictError, ConnectionError, DEFAULT_RETRY, HeyGenClient, HeyGenError,
     InsufficientCreditError, NotFoundError, PayloadTooLargeError, PermissionDeniedError, RateLimitError, ServerError,
     TimeoutError, decideRetry, errorFromResponse, newIdempotencyKey, parseRetryAfter,
-} from "../provider/client";
-import { http as raw, photoUrl } from "./support/http";
+} from "../../provider/client";
+import { http as raw, photoUrl } from "../support/http";
 
 describe("client: error classification (table)", () => {
     const envelope = (code: string, param?: string) => ({ error: { code, message: `m-${code}`, ...(param ? { param } : {}), doc_url: "d" } });

@@ -6,8 +6,8 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { type Emulator, startEmulator } from "../emulator";
-import { http, media, photoUrl, videoUrl } from "./support/http";
+import { type Emulator, startEmulator } from "../../emulator";
+import { http, media, photoUrl, videoUrl } from "../support/http";
 
 describe("emulator", function () {
     let emu: Emulator;
@@ -487,7 +487,7 @@ describe("emulator", function () {
     });
 
     describe("command line", () => {
-        const cli = path.join(__dirname, "..", "dist", "emulator", "cli.js");
+        const cli = path.join(__dirname, "..", "..", "dist", "emulator", "cli.js");
         const run = (args: string[]) =>
             new Promise<{ code: number | null; out: string; err: string; child: ReturnType<typeof spawn> }>((resolve) => {
                 const child = spawn(process.execPath, [cli, ...args]);

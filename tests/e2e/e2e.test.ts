@@ -3,9 +3,9 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { type Emulator, startEmulator } from "../emulator";
-import { CliProject, REPO } from "./support/engine";
-import { http as raw, media } from "./support/http";
+import { type Emulator, startEmulator } from "../../emulator";
+import { CliProject, REPO } from "../support/engine";
+import { http as raw, media } from "../support/http";
 
 // An estate like the main job's, its knobs in config so tests can change them between runs.
 const ESTATE = `

@@ -17,7 +17,7 @@ describe("serialized providers", () => {
 
     // The package as users have it: installed in node_modules (scripts/install-self.js puts it there).
     // Loaded by path: inside this repository the name `pulumi-heygen` resolves to the checkout itself.
-    const installed = require(path.join(__dirname, "..", "node_modules", "pulumi-heygen", "dist", "provider", "shim.js"));
+    const installed = require(path.join(__dirname, "..", "..", "node_modules", "pulumi-heygen", "dist", "provider", "shim.js"));
 
     for (const kind of KINDS) {
         it(`${kind}: the installed package serializes to a bare require under 2 KB`, async () => {
@@ -35,7 +35,7 @@ describe("serialized providers", () => {
     }
 
     it("serialized by value (a linked checkout), methods only forward to the installed package", async () => {
-        const { makeProvider } = await import("../provider/shim");
+        const { makeProvider } = await import("../../provider/shim");
         const { text } = await pulumi.runtime.serializeFunction(() => makeProvider("photoLook"));
         const requires = [...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
         assert.deepEqual([...new Set(requires)], ["pulumi-heygen/handlers"]);

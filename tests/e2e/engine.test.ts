@@ -3,7 +3,7 @@
 // through the language host) and with the Automation API. Assertions are on what the engine reports.
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { CliProject, WORK, automationStack, runCommand } from "./support/engine";
+import { CliProject, WORK, automationStack, runCommand } from "../support/engine";
 
 // The provider counts its own calls in a file, so the test sees what the engine really invoked.
 const PROGRAM = `
@@ -57,7 +57,7 @@ describe("engine (real Pulumi CLI, offline)", function () {
         const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "engine-fail-"));
         try {
             // No modules cached and no proxy: module resolution fails at once.
-            const r = await runCommand("bash", [path.join(__dirname, "..", "scripts", "engine")], tmp, {
+            const r = await runCommand("bash", [path.join(__dirname, "..", "..", "scripts", "engine")], tmp, {
                 PULUMI_HEYGEN_FORCE_BUILD: "1",
                 PULUMI_HEYGEN_ENGINE_CACHE: path.join(tmp, "cache"),
                 GOMODCACHE: path.join(tmp, "mod"),

@@ -4,9 +4,9 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
-import { type Emulator, startEmulator } from "../emulator";
-import { CliProject, REPO, runCommand, workDir } from "./support/engine";
-import { http as raw } from "./support/http";
+import { type Emulator, startEmulator } from "../../emulator";
+import { CliProject, REPO, runCommand, workDir } from "../support/engine";
+import { http as raw } from "../support/http";
 
 const freePort = () =>
     new Promise<number>((resolve) => {
