@@ -5,8 +5,8 @@ import type { FileInput } from "../../api/schema";
 import { LIMITS } from "../../api/schema";
 import { type FileSource, checkFileSource, toApiFile, type StoredFileSource } from "../files";
 import { providerFor } from "../shim";
-import { type Failure, checkId, isUnknown } from "./common";
-import { type LookKind, type LookWait, LOOK_OUTPUT_SEED, LookResource } from "./looks";
+import { type Failure, charCount, checkId, isUnknown } from "./common";
+import { type LookKind, type LookWait, LookResource } from "./looks";
 
 export interface PromptLookArgs {
     /** The avatar group (character) the look joins: an AvatarGroup's `groupId`. */
@@ -40,7 +40,7 @@ export const promptKind: LookKind = {
         const p = news.prompt;
         if (!isUnknown(p)) {
             if (typeof p !== "string" || p.trim() === "") failures.push({ property: "prompt", reason: "is required: describe the look in words" });
-            else if (p.length > LIMITS.promptMax) failures.push({ property: "prompt", reason: `is ${p.length} characters; HeyGen allows at most ${LIMITS.promptMax}` });
+            else if (charCount(p) > LIMITS.promptMax) failures.push({ property: "prompt", reason: `is ${charCount(p)} characters; HeyGen allows at most ${LIMITS.promptMax}` });
         }
         const refs = news.referenceImages;
         if (refs !== undefined && !isUnknown(refs)) {
@@ -78,6 +78,6 @@ export const promptKind: LookKind = {
 /** A prompt-generated look in an avatar group. */
 export class PromptLook extends LookResource {
     constructor(name: string, args: PromptLookArgs, opts?: pulumi.CustomResourceOptions) {
-        super(providerFor("promptLook"), name, { ...LOOK_OUTPUT_SEED, ...args }, opts, "heygen", "PromptLook");
+        super(providerFor("promptLook"), name, { ...args }, promptKind, opts, "PromptLook");
     }
 }
