@@ -94,6 +94,16 @@ export function adoptionBlocksReplace(id: string, replaces: string[], adoptId: u
         `\`up\` would take it over again and then delete it. Remove ${input} (adoption matters only when the resource is first created) to make a new one`;
 }
 
+/**
+ * The preview's honest word on a replacement it cannot be sure of: an input forcing it is not known until
+ * `up` (it comes from a resource being created or replaced). `up` decides again with the real value.
+ */
+export function unknownReplaceWarnings(what: string, replaces: string[], news: Record<string, unknown>): string[] {
+    const unknown = replaces.filter((k) => containsUnknown(news[k]));
+    if (!unknown.length) return [];
+    return [`${what}: ${unknown.join(", ")} is not known until \`up\` (it comes from a resource being created or replaced), so the preview shows a replacement; \`up\` replaces it only if the value changes`];
+}
+
 /** Length as HeyGen counts it: characters (code points), so an emoji is one, not two UTF-16 units. */
 export const charCount = (s: string): number => Array.from(s).length;
 

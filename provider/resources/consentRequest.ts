@@ -9,8 +9,9 @@ import { client } from "../config";
 import { providerFor } from "../shim";
 import {
     type Failure, charCount, checkId, checkKeyIfChanged, checkWaitInputs, decideDiff, explain, isUnknown, orGone, partialCreate, pick, toDiffResult,
-    waitUntil, withoutUndefined,
+    unknownReplaceWarnings, waitUntil, withoutUndefined,
 } from "./common";
+import { warn } from "../diagnostics";
 import { checkJoinableGroup } from "./looks";
 
 export type ConsentWait = "requested" | "approved";
@@ -80,7 +81,9 @@ export const consentRequestHandlers = {
     },
 
     async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
-        return decideConsentDiff(olds, news);
+        const r = decideConsentDiff(olds, news);
+        for (const w of unknownReplaceWarnings(`the consent request for avatar group ${String(olds.groupId)}`, r.replaces, news)) await warn(w);
+        return r;
     },
 
     async create(inputs: Record<string, unknown>) {

@@ -9,7 +9,7 @@ import { warn } from "../diagnostics";
 import { forgetListings, readLook } from "./lookReads";
 import { client } from "../config";
 import {
-    type DiffRules, type Failure, checkId, checkKeyIfChanged, checkName, checkWaitInputs, containsUnknown, decideDiff, decideFixedName, adoptionBlocksReplace,
+    type DiffRules, type Failure, checkId, checkKeyIfChanged, checkName, checkWaitInputs, containsUnknown, decideDiff, decideFixedName, adoptionBlocksReplace, unknownReplaceWarnings,
     explain, isUnknown, orGone, partialCreate, pick, toDiffResult, waitUntil, withoutUndefined,
 } from "./common";
 
@@ -209,7 +209,7 @@ export function lookHandlers(kind: LookKind) {
             const { warnings, ...result } = decideLookDiff(kind, olds, news);
             const blocked = adoptionBlocksReplace(id, result.replaces, news.adoptLookId, describe(news), "adoptLookId");
             if (blocked) throw new Error(blocked);
-            for (const w of warnings) await warn(w);
+            for (const w of [...warnings, ...unknownReplaceWarnings(describe(news), result.replaces, news)]) await warn(w);
             return result;
         },
 

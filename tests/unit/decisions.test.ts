@@ -9,7 +9,7 @@ import { STAGED_TTL_MS, checkFileSource, fileIdentity, normalizePath, stage, sta
 import { FIRST_LOOK_DELETED, decideGroupDiff } from "../../provider/resources/avatarGroup";
 import { checkConsentInputs, decideConsentDiff } from "../../provider/resources/consentRequest";
 import {
-    type Failure, UNKNOWN, adoptionBlocksReplace, charCount, checkName, decideDiff, decideFixedName, deepEqual, pollDelay, toDiffResult, withoutUndefined,
+    type Failure, UNKNOWN, adoptionBlocksReplace, charCount, checkName, decideDiff, decideFixedName, deepEqual, pollDelay, toDiffResult, unknownReplaceWarnings, withoutUndefined,
 } from "../../provider/resources/common";
 import { digitalTwinKind } from "../../provider/resources/digitalTwinLook";
 import { decideLookDiff, lookDiffRules } from "../../provider/resources/looks";
@@ -262,6 +262,11 @@ describe("decisions: diff (table)", () => {
         assert.match(adoptionBlocksReplace("l1", ["image"], "l1", "photo look \"A\"", "adoptLookId")!, /Remove adoptLookId/);
         assert.equal(adoptionBlocksReplace("l1", [], "l1", "x", "adoptLookId"), undefined);
         assert.equal(adoptionBlocksReplace("l2", ["image"], "l1", "x", "adoptLookId"), undefined);
+    });
+
+    it("says so when a replacement depends on a value not known until up", () => {
+        assert.deepEqual(unknownReplaceWarnings("photo look \"A\"", ["image"], { groupId: UNKNOWN, image: { url: "https://x.example/a.jpg" } }), []);
+        assert.match(unknownReplaceWarnings("photo look \"A\"", ["groupId"], { groupId: UNKNOWN })[0], /groupId is not known until `up`.*only if the value changes/);
     });
 
     it("file identity: the bytes' hash, else the url or asset id; never how they were given", () => {
