@@ -139,6 +139,7 @@ export function registerApi(app: FastifyInstance, { store, createMs }: ApiOption
 
     function checkName(name: string, param = "name"): void {
         if (name.trim() === "") throw bad(`${param} must not be empty`, param);
+        // Characters as HeyGen counts them (code points): an emoji is one, not two UTF-16 units.
         if (Array.from(name).length > LIMITS.nameMax) throw bad(`${param} must be at most ${LIMITS.nameMax} characters`, param);
     }
 
