@@ -199,7 +199,7 @@ export function lookHandlers(kind: LookKind) {
             if (failures.length === 0 && typeof inputs.groupId === "string" && !isUnknown(inputs.groupId) && (creating || olds.groupId !== inputs.groupId)) {
                 failures.push(...(await checkJoinableGroup(client(), inputs.groupId)));
             }
-            if (failures.length === 0 && creating && typeof inputs.adoptLookId === "string" && !containsUnknown(inputs)) {
+            if (failures.length === 0 && creating && typeof inputs.adoptLookId === "string" && !isUnknown(inputs.adoptLookId)) {
                 failures.push(...(await checkLookAdoption(client(), kind, inputs)));
             }
             return { inputs, failures };
@@ -280,10 +280,11 @@ export function lookHandlers(kind: LookKind) {
         if (look.avatar_type !== k.avatarType) {
             return [{ property: "adoptLookId", reason: `look ${id} is a ${look.avatar_type}, not a ${k.avatarType}: declare it with the matching resource` }];
         }
-        if (look.group_id !== inputs.groupId) {
+        // What is not known yet (a group adopted in the same run) is checked by `up`.
+        if (!isUnknown(inputs.groupId) && look.group_id !== inputs.groupId) {
             return [{ property: "groupId", reason: `look ${id} belongs to group ${look.group_id}, not ${String(inputs.groupId)}: set groupId to ${look.group_id}` }];
         }
-        if (look.name !== inputs.name) {
+        if (!isUnknown(inputs.name) && look.name !== inputs.name) {
             return [{ property: "name", reason: `look ${id} is named "${look.name}": declare that name to adopt it as it is${k.renamable ? " (rename it afterwards with an update)" : ""}` }];
         }
         return [];
@@ -297,7 +298,8 @@ export function lookHandlers(kind: LookKind) {
         if (look.avatar_type !== kind.avatarType) {
             throw new Error(`adoptLookId: look ${id} is a ${look.avatar_type}, not a ${kind.avatarType}; declare it with the matching resource`);
         }
-        if (look.group_id !== inputs.groupId) {
+        // What is not known yet (a group adopted in the same run) is checked by `up`.
+        if (!isUnknown(inputs.groupId) && look.group_id !== inputs.groupId) {
             throw new Error(`adoptLookId: look ${id} belongs to group ${look.group_id}, not ${inputs.groupId}; set groupId to ${look.group_id}`);
         }
         let current = look;

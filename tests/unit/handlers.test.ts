@@ -312,6 +312,10 @@ describe("handlers (against the emulator)", function () {
             assert.match((await failures("photoLook", { groupId, name: "X", image: { url: "https://cdn.example.com/e.jpg" }, adoptLookId: "f".repeat(32) })).join(), /^adoptLookId: no look f+ exists/);
             // A different name: today's adoption would rename it while the preview says only "create".
             assert.match((await failures("photoLook", { groupId, name: "Renamed", image: { url: "https://cdn.example.com/e.jpg" }, adoptLookId: look.id })).join(), /^name: look .* is named "Existing"/);
+            // Its group not known yet at preview (adopted in the same run): the rest is checked already.
+            const { UNKNOWN } = await import("../../provider/resources/common");
+            assert.match((await failures("photoLook", { groupId: UNKNOWN, name: "Renamed", image: { url: "https://cdn.example.com/e.jpg" }, adoptLookId: look.id })).join(), /^name: look .* is named "Existing"/);
+            assert.deepEqual(await failures("photoLook", { groupId: UNKNOWN, name: "Existing", image: { url: "https://cdn.example.com/e.jpg" }, adoptLookId: look.id }), []);
             // Should the look change between preview and up, create still refuses it.
             await assert.rejects(handlers("photoLook").create({ groupId: other, name: "Existing", image: { url: "https://cdn.example.com/e.jpg" }, adoptLookId: look.id }), new RegExp(`set groupId to ${groupId}`));
         });
