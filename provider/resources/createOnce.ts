@@ -19,7 +19,8 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { ConnectionError, ServerError, TimeoutError, newIdempotencyKey } from "../client";
+import type { AvatarLookItem } from "../../api/schema";
+import { BadRequestError, ConnectionError, type HeyGenClient, ServerError, TimeoutError, newIdempotencyKey } from "../client";
 import { resolveLocal } from "../files";
 import { pollDelay } from "./common";
 
@@ -68,6 +69,22 @@ export function pickFound(candidates: Candidate[], want: { name: string; type: s
 
 /** A failure after which HeyGen may or may not have applied the create. */
 export const isAmbiguous = (e: unknown): boolean => e instanceof ServerError || e instanceof ConnectionError;
+
+/**
+ * Every look of a group, newest first. HeyGen has answered `GET /v3/avatars/looks?group_id=` with 400 for
+ * some groups: then all private looks are listed and filtered instead.
+ */
+export async function looksOfGroup(api: HeyGenClient, groupId: string): Promise<AvatarLookItem[]> {
+    const looks: AvatarLookItem[] = [];
+    try {
+        for await (const l of api.allLooks({ group_id: groupId })) looks.push(l);
+        return looks;
+    } catch (e) {
+        if (!(e instanceof BadRequestError)) throw e;
+    }
+    for await (const l of api.allLooks({ ownership: "private" })) if (l.group_id === groupId) looks.push(l);
+    return looks;
+}
 
 // ---- what this provider process knows ----
 

@@ -244,6 +244,15 @@ for (const ignoreKeys of [false, true]) {
             assert.equal((await looksNamed("Made in the web app")).length, 0);
         });
 
+        it("a group delete still sees the unmanaged looks when HeyGen will not list the group's looks (its 400 quirk)", async () => {
+            const { create } = await checkThenCreate("avatarGroup", { name: "Quirky", firstLook: { type: "photo", image: { url: "https://cdn.example.com/s.jpg" } }, __identity: identity("quirk") });
+            const g = await create();
+            await control.post("/v3/avatars", { type: "photo", name: "Someone else's", avatar_group_id: g.id, file: { type: "url", url: "https://cdn.example.com/w.jpg" } });
+            await control.post("/_emulator/faults", { method: "GET", path: "/v3/avatars/looks", action: "error", status: 400, code: "invalid_parameter", times: 1 });
+            await assert.rejects(handlers("avatarGroup").delete(g.id, g.outs), /"Someone else's"/);
+            assert.equal((await groupsNamed("Quirky")).length, 1);
+        });
+
         it("deleting a group whose other looks are all managed (deleted first by the engine) just deletes it", async () => {
             const { create } = await checkThenCreate("avatarGroup", { name: "Mine", firstLook: { type: "photo", image: { url: "https://cdn.example.com/s.jpg" } }, __identity: identity("mine") });
             const g = await create();
