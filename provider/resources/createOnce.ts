@@ -226,6 +226,8 @@ export async function createOnce<C>(spec: CreateOnceSpec<C>): Promise<CreateOutc
                 if (Date.now() >= deadline) break;
                 await sleep(Math.min(pollDelay(attempt, 500, 5_000), Math.max(0, deadline - Date.now())));
             }
+            // Not there: send it again, after a pause that grows, as the client's retries do.
+            await sleep(pollDelay(sends - 1, 500, 5_000));
             continue;
         }
         if (created.replayed && !(await spec.exists(created))) {
