@@ -179,6 +179,14 @@ export const avatarGroupHandlers = {
                     }
                     return out;
                 },
+                async byId(id) {
+                    const g = await orGone(() => api.getGroup(id));
+                    const first = g && (await looksOfGroup(api, g.id)).pop();
+                    if (!g || !first) return undefined;
+                    firstLooks.set(g.id, first);
+                    return { id: g.id, name: g.name, type: first.avatar_type, createdAt: g.created_at };
+                },
+                timed: true,
                 async send(key) {
                     prepared ??= await kind.createBody(fl, api, key);
                     return api.createAvatar({ type: kind.createType, name: inputs.name as string, ...prepared.body } as CreateAvatarRequest, key, { lookBeforeResend: true });

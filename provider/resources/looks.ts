@@ -191,6 +191,11 @@ export function lookHandlers(kind: LookKind) {
                     keyInputs: pick(inputs, ["groupId", "name", ...kind.sourceInputs]),
                     want: { name: inputs.name as string, type: kind.avatarType },
                     list: async () => (await looksOfGroup(api, groupId)).map((l) => ({ id: l.id, name: l.name, type: l.avatar_type })),
+                    async byId(id) {
+                        const l = await orGone(() => api.getLook(id));
+                        return l && l.group_id === groupId ? { id: l.id, name: l.name, type: l.avatar_type } : undefined;
+                    },
+                    timed: false,
                     async send(key) {
                         prepared ??= await kind.createBody(inputs, api, key);
                         return api.createAvatar(
