@@ -8,8 +8,8 @@ import { BadRequestError, type HeyGenClient, newIdempotencyKey } from "../client
 import { client } from "../config";
 import { providerFor } from "../shim";
 import {
-    type Failure, charCount, checkId, checkKeyIfChanged, checkWaitInputs, decideDiff, explain, isUnknown, orGone, partialCreate, pick, toDiffResult,
-    unknownReplaceWarnings, waitUntil, withoutUndefined,
+    type Failure, PartialCreateError, charCount, checkId, checkKeyIfChanged, checkWaitInputs, decideDiff, explain, isUnknown, orGone, partialCreate,
+    pick, toDiffResult, unknownReplaceWarnings, waitUntil, withoutUndefined,
 } from "./common";
 import { warn } from "../diagnostics";
 import { checkJoinableGroup } from "./looks";
@@ -89,6 +89,7 @@ export const consentRequestHandlers = {
     async create(inputs: Record<string, unknown>) {
         const api = client();
         const groupId = inputs.groupId as string;
+        let res: Awaited<ReturnType<HeyGenClient["requestConsent"]>>;
         try {
             const group = await orGone(() => api.getGroup(groupId));
             if (!group) throw new Error(`groupId: no avatar group ${groupId} exists`);
@@ -96,7 +97,7 @@ export const consentRequestHandlers = {
             if (DECIDED.includes(group.consent_status ?? "") && group.consent_status !== "rejected") {
                 return { id: `${groupId}/consent`, outs: outsOf(inputs, group, null) };
             }
-            const res = await api.requestConsent(
+            res = await api.requestConsent(
                 groupId,
                 { ...(inputs.rerouteUrl ? { reroute_url: inputs.rerouteUrl as string } : {}), ...(inputs.consentText ? { consent_text: inputs.consentText as string } : {}) },
                 newIdempotencyKey(),
@@ -111,9 +112,18 @@ export const consentRequestHandlers = {
                 }
                 throw e;
             });
-            return await settle(api, res.avatar_group, res.url ?? null, inputs);
         } catch (e) {
             throw explain(e, `requesting consent for avatar group ${groupId}`);
+        }
+        // HeyGen issued the request: from here on it is recorded with its url, whatever fails next.
+        try {
+            return await settle(api, res.avatar_group, res.url ?? null, inputs);
+        } catch (e) {
+            if (e instanceof PartialCreateError) throw e;
+            throw partialCreate(
+                `consent for avatar group ${groupId} was requested, then: ${explain(e, "waiting for it").message}. It is recorded in state with its url`,
+                `${groupId}/consent`, outsOf(inputs, res.avatar_group, res.url ?? null), inputs,
+            );
         }
     },
 

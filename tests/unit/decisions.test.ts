@@ -158,6 +158,7 @@ describe("decisions: diff (table)", () => {
         ["an unknown name at preview: in place", photoRules, base, { ...base, name: UNKNOWN }, true, []],
         ["an unknown group at preview: replace", photoRules, base, { ...base, groupId: UNKNOWN }, true, ["groupId"]],
         ["an unknown field inside the image: replace", photoRules, base, { ...base, image: { url: UNKNOWN } }, true, ["image"]],
+        ["forceDestroy: in place", photoRules, base, { ...base, forceDestroy: true }, true, []],
         ["outputs in olds are ignored", photoRules, { ...base, status: "completed", lookId: "l1" }, { ...base }, false, []],
     ];
     for (const [name, rules, olds, news, changes, replaces] of cases) {
@@ -211,11 +212,13 @@ describe("decisions: diff (table)", () => {
         ["the first look's name, when it defaulted to the group's", { ...group, firstLook: { type: "photo", image: group.firstLook.image } }, { ...group, firstLook: { type: "photo", image: group.firstLook.image } }, false, []],
         ["a prompt first look's name: replace", { name: "P", firstLook: { type: "prompt", prompt: "p" } }, { name: "P", firstLook: { type: "prompt", prompt: "p", name: "Q" } }, true, ["firstLook"]],
         ["an unknown first look (preview): replace", group, { ...group, firstLook: UNKNOWN }, true, ["firstLook"]],
-        ["a group whose first look failed: replace", { ...group, status: "failed" }, { ...group }, true, ["status"]],
         ["waitFor or timeoutSeconds: in place", group, { ...group, waitFor: "created", timeoutSeconds: 60 }, true, []],
         ["adoptGroupId removed after the adoption: no change", { ...group, adoptGroupId: "g1" }, { ...group }, false, []],
         ["the first look's file moved, same bytes: no change",
             { ...group, firstLook: { type: "photo", image: { path: "a.png", sha256: "aa" } } }, { ...group, firstLook: { type: "photo", image: { path: "media/a.png", mediaType: "image/png", sha256: "aa" } } }, false, []],
+        ["a group whose first look failed, inputs unchanged: kept as failed, not made again", { ...group, status: "failed" }, { ...group }, false, []],
+        ["a failed group whose first look's image changed: replace", { ...group, status: "failed" }, { ...group, firstLook: { ...group.firstLook, image: { url: "https://x.example/b.jpg" } } }, true, ["firstLook"]],
+        ["forceDestroy: in place", group, { ...group, forceDestroy: true }, true, []],
     ];
     for (const [name, olds, news, changes, replaces] of groupCases) {
         it(`group: ${name}`, () => {
