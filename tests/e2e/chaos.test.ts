@@ -18,8 +18,8 @@ const SEED = Number(process.env.CHAOS_SEED ?? 20261129);
 /** How long the processes of an ended or killed run may take to go. */
 const STRAY_GRACE_MS = 10_000;
 /** The provider's timeout for writes in the slow-create scenarios (the default is 120 s). */
-const SHORT_WRITE_TIMEOUT_MS = 1500;
-const WRITE_TIMEOUT_VAR = "HEYGEN_WRITE_TIMEOUT_MS";
+const SHORT_WRITE_TIMEOUT_SECONDS = 1.5;
+const WRITE_TIMEOUT_VAR = "HEYGEN_WRITE_TIMEOUT_SECONDS";
 
 // The declared estate: 3 groups, 12 looks of every kind, all created in one `up` (the groups first, then
 // 9 looks in parallel).
@@ -77,7 +77,7 @@ interface Scenario {
     faults?: FaultSpec[];
     /** How long HeyGen takes to process a create (the emulator's create_ms). */
     createMs: number;
-    /** Creates take longer than the client's timeout: the provider runs with SHORT_WRITE_TIMEOUT_MS. */
+    /** Creates take longer than the client's timeout: the provider runs with SHORT_WRITE_TIMEOUT_SECONDS. */
     slowCreates?: boolean;
     /** The server ignores Idempotency-Key. */
     ignoreKeys?: boolean;
@@ -110,7 +110,7 @@ describe("chaos: killed runs under seeded faults (real engine, emulator)", funct
     this.timeout(900_000);
     let emu: Emulator;
     let control: ReturnType<typeof raw>;
-    const totals = { scenarios: 0, kills: 0, faults: 0, creates: 0, duplicates: 0, orphans: 0, stray: 0 };
+    const totals = { scenarios: 0, kills: 0, faults: 0, creates: 0, duplicates: 0, orphans: 0, stray: 0, slowestExitMs: 0 };
     const started = Date.now();
     let markers = 0;
     const usedMarkers: string[] = [];
@@ -128,8 +128,8 @@ describe("chaos: killed runs under seeded faults (real engine, emulator)", funct
         for (const m of usedMarkers) killMarkedProcesses(m); // hygiene only: the tests assert there are none
         await emu?.stop();
         console.log(`      chaos summary (seed ${SEED}): scenarios ${totals.scenarios}, kills ${totals.kills}, faults injected ${totals.faults}, ` +
-            `creates ${totals.creates}, duplicates ${totals.duplicates}, orphans ${totals.orphans}, stray processes ${totals.stray}, ` +
-            `${Math.round((Date.now() - started) / 1000)} s`);
+            `creates ${totals.creates}, duplicates ${totals.duplicates}, orphans ${totals.orphans}, stray processes ${totals.stray} ` +
+            `(the slowest run's processes gone ${(totals.slowestExitMs / 1000).toFixed(1)} s after it ended), ${Math.round((Date.now() - started) / 1000)} s`);
     });
 
     async function resetEmulator(s: Pick<Scenario, "faults" | "createMs" | "ignoreKeys">, seed: number): Promise<number> {
@@ -150,7 +150,7 @@ describe("chaos: killed runs under seeded faults (real engine, emulator)", funct
         return CliProject.create(name, { "index.ts": PROGRAM }, {
             HEYGEN_API_KEY: emu.apiKey,
             HEYGEN_API_BASE: emu.url,
-            ...(s.slowCreates ? { [WRITE_TIMEOUT_VAR]: String(SHORT_WRITE_TIMEOUT_MS) } : {}),
+            ...(s.slowCreates ? { [WRITE_TIMEOUT_VAR]: String(SHORT_WRITE_TIMEOUT_SECONDS) } : {}),
         });
     }
 
@@ -164,7 +164,9 @@ describe("chaos: killed runs under seeded faults (real engine, emulator)", funct
     }
 
     async function expectNoStray(marker: string, what: string): Promise<void> {
+        const t0 = Date.now();
         const left = await waitForNoMarkedProcesses(marker, STRAY_GRACE_MS);
+        totals.slowestExitMs = Math.max(totals.slowestExitMs, Date.now() - t0);
         totals.stray += left.length;
         if (left.length) killMarkedProcesses(marker);
         assert.deepEqual(left.map((x) => x.cmdline), [], `processes of ${what} still running ${STRAY_GRACE_MS / 1000} s after it ended`);
@@ -243,9 +245,11 @@ describe("chaos: killed runs under seeded faults (real engine, emulator)", funct
         totals.duplicates += Math.max(0, duplicates);
         totals.orphans += orphans.length;
 
-        assert.deepEqual(exported.deployment.pending_operations ?? [], [], "no pending operations left in the state");
-        assert.deepEqual(orphans.map((o) => o.name), [], "every object in HeyGen is in the stack's state (no orphans)");
-        assert.deepEqual([...byName].filter(([, n]) => n > 1), [], "no look twice in HeyGen");
+        const pending = (exported.deployment.pending_operations ?? []).map((o: any) => `${o.type} ${o.resource?.urn}`);
+        const present = `HeyGen holds: ${[...groups, ...looks].map((o) => o.name).sort().join(", ")}`;
+        assert.deepEqual(pending, [], "no pending operations left in the state");
+        assert.deepEqual(orphans.map((o) => o.name), [], `every object in HeyGen is in the stack's state (no orphans); ${present}`);
+        assert.deepEqual([...byName].filter(([, n]) => n > 1), [], `no look twice in HeyGen; ${present}`);
         assert.deepEqual(groups.map((g) => g.name).sort(), [...GROUPS].sort(), "exactly the declared groups");
         const groupName = new Map(groups.map((g) => [g.id, g.name]));
         assert.deepEqual(looks.map((l) => `${groupName.get(l.group_id!)}/${l.name}/${l.avatar_type}`).sort(),
