@@ -7,7 +7,7 @@ import type {
     ConsentResponse, ListGroupsQuery, ListLooksQuery, Page, Single, UploadedAsset, UserInfo,
 } from "../../api/schema";
 import { ConnectionError, HeyGenError, TimeoutError, errorFromResponse } from "./errors";
-import { DEFAULT_RETRY, type RetryPolicy, decideRetry } from "./retry";
+import { DEFAULT_RETRY, type RetryPolicy, decideRetry, isInProgress } from "./retry";
 
 export const DEFAULT_BASE_URL = "https://api.heygen.com";
 
@@ -151,7 +151,11 @@ export class HeyGenClient {
 
     private async send<T>(spec: RequestSpec): Promise<AxiosResponse<T>> {
         const operation = `${spec.method} ${spec.path}`;
-        for (let retries = 0; ; retries++) {
+        // Ordinary retries and "still in progress" asks are counted apart (retry.ts).
+        let retries = 0;
+        let inProgress = 0;
+        let inProgressWaitedMs = 0;
+        for (;;) {
             let error: HeyGenError;
             try {
                 const res = await this.http.request<T>({
@@ -175,9 +179,16 @@ export class HeyGenClient {
             } catch (e) {
                 error = networkError(e, operation, this.timeouts[spec.timeout]);
             }
-            const decision = decideRetry({ method: spec.method, retriesSoFar: retries, hasIdempotencyKey: !!spec.idempotencyKey, error }, this.retry);
+            const decision = decideRetry(
+                { method: spec.method, retriesSoFar: retries, hasIdempotencyKey: !!spec.idempotencyKey, error, inProgressSoFar: inProgress, inProgressWaitedMs },
+                this.retry,
+            );
             if (!decision.retry) throw error;
-            this.opts.onRetry?.({ operation, attempt: retries + 1, delayMs: decision.delayMs, reason: decision.reason });
+            if (isInProgress(error)) {
+                inProgress++;
+                inProgressWaitedMs += decision.delayMs;
+            } else retries++;
+            this.opts.onRetry?.({ operation, attempt: retries + inProgress, delayMs: decision.delayMs, reason: decision.reason });
             await this.sleep(decision.delayMs);
         }
     }
