@@ -135,7 +135,8 @@ describe("chaos: killed runs under seeded faults (real engine, emulator)", funct
     async function resetEmulator(s: Pick<Scenario, "faults" | "createMs" | "ignoreKeys">, seed: number): Promise<number> {
         await control.post("/_emulator/reset");
         await control.put("/_emulator/timing", { photo: "instant", prompt: "instant", digital_twin: "instant", create_ms: s.createMs });
-        await control.put("/_emulator/idempotency", { ignoreKeys: !!s.ignoreKeys });
+        const idem = await control.put("/_emulator/idempotency", { ignoreKeys: !!s.ignoreKeys });
+        assert.equal(idem.status, 200, `the emulator cannot ignore Idempotency-Key: ${idem.text}`);
         for (const [i, f] of (s.faults ?? []).entries()) {
             const r = await control.post("/_emulator/faults", { ...f, seed: seed * 31 + i });
             assert.ok(r.status < 300, `fault rule rejected: ${r.text}`);
@@ -281,6 +282,7 @@ describe("chaos: killed runs under seeded faults (real engine, emulator)", funct
                 const seed = SEED + i;
                 const seq0 = await resetEmulator(s, seed);
                 const p = project(`chaos-${i + 1}`, s);
+                let passed = false;
                 try {
                     await p.ok(["stack", "init", "dev"]);
                     for (const kill of s.kills) {
@@ -297,8 +299,11 @@ describe("chaos: killed runs under seeded faults (real engine, emulator)", funct
                     // Slow creates count as faults too: each one outlasts the client's timeout.
                     totals.faults += await faultsFired() + (s.slowCreates ? emu.requests.filter((r) => r.method === "POST" && r.path === "/v3/avatars").length : 0);
                     await audit(p, seq0);
+                    passed = true;
                 } finally {
-                    p.remove();
+                    // CHAOS_KEEP=1 keeps a failed scenario's project and state for a look.
+                    if (passed || !process.env.CHAOS_KEEP) p.remove();
+                    else console.log(`      kept ${p.dir}`);
                 }
             });
         });
