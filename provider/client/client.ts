@@ -38,6 +38,7 @@ interface RequestSpec {
     body?: unknown;
     idempotencyKey?: string;
     timeout: keyof Timeouts;
+    lookBeforeResend?: boolean;
 }
 
 /** A fresh Idempotency-Key for one logical create: reused by its retries, never by a later create. */
@@ -82,8 +83,18 @@ export class HeyGenClient {
     }
 
     // ---- groups and looks ----
-    createAvatar(body: CreateAvatarRequest, idempotencyKey: string): Promise<CreateAvatarResponse["data"]> {
-        return this.data({ method: "POST", path: "/v3/avatars", body, idempotencyKey, timeout: "writeMs" });
+    /**
+     * Creates a look (and, without avatar_group_id, its group). `replayed` says the server answered from
+     * its Idempotency-Key record: the objects named may have been deleted since. With `lookBeforeResend`,
+     * a 5xx or network error is not resent here: the caller checks HeyGen first.
+     */
+    async createAvatar(body: CreateAvatarRequest, idempotencyKey: string, opts: { lookBeforeResend?: boolean } = {}): Promise<CreateAvatarResponse["data"] & { replayed?: boolean }> {
+        const res = await this.send<Single<CreateAvatarResponse["data"]>>({ method: "POST", path: "/v3/avatars", body, idempotencyKey, timeout: "writeMs", ...opts });
+        return { ...res.data.data, ...(header(res, "idempotent-replayed") === "true" ? { replayed: true } : {}) };
+    }
+    /** The timeout of one kind of request, in ms. */
+    timeoutMs(kind: keyof Timeouts): number {
+        return this.timeouts[kind];
     }
     getGroup(groupId: string): Promise<AvatarGroupItem> {
         return this.data({ method: "GET", path: `/v3/avatars/${enc(groupId)}`, timeout: "readMs" });
@@ -180,7 +191,7 @@ export class HeyGenClient {
                 error = networkError(e, operation, this.timeouts[spec.timeout]);
             }
             const decision = decideRetry(
-                { method: spec.method, retriesSoFar: retries, hasIdempotencyKey: !!spec.idempotencyKey, error, inProgressSoFar: inProgress, inProgressWaitedMs },
+                { method: spec.method, retriesSoFar: retries, hasIdempotencyKey: !!spec.idempotencyKey, error, inProgressSoFar: inProgress, inProgressWaitedMs, lookBeforeResend: spec.lookBeforeResend },
                 this.retry,
             );
             if (!decision.retry) throw error;

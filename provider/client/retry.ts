@@ -35,6 +35,11 @@ export interface Attempt {
     /** Asks so far that got "still in progress" (409 request_in_progress, 408), and the time waited on them. */
     inProgressSoFar?: number;
     inProgressWaitedMs?: number;
+    /**
+     * The caller looks in HeyGen before sending a create again (servers may ignore Idempotency-Key), so a
+     * 5xx or network error, which may have been applied, goes back to it instead of being resent here.
+     */
+    lookBeforeResend?: boolean;
 }
 
 /** Whether the answer says the first request with this key still runs (its answer will be replayed). */
@@ -66,6 +71,7 @@ export function decideRetry(a: Attempt, policy: RetryPolicy = DEFAULT_RETRY, ran
     if (e instanceof ServerError || e instanceof ConnectionError) {
         const safe = IDEMPOTENT.has(a.method.toUpperCase()) || (a.method.toUpperCase() === "POST" && a.hasIdempotencyKey);
         if (!safe) return { retry: false, reason: `${a.method} without an Idempotency-Key is not retried` };
+        if (a.lookBeforeResend) return { retry: false, reason: "it may have been applied: look in HeyGen before sending it again" };
         return { retry: true, delayMs: backoff(), reason: e instanceof ServerError ? `server error ${e.status}` : "network error" };
     }
     return { retry: false, reason: "not retryable" };
