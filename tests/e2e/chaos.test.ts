@@ -47,10 +47,11 @@ const fileOf = (l: LookDecl) =>
     l.kind === "photo" ? `image: { url: "https://cdn.example.com/${slug(l.name)}.jpg" }`
         : l.kind === "digital_twin" ? `footage: { url: "https://cdn.example.com/${slug(l.name)}.mp4" }`
             : `prompt: "${l.name} in soft light"`;
+// Plain JavaScript: no TypeScript compile in each of the ~40 engine runs of the suite.
 const PROGRAM = `
-import * as heygen from "pulumi-heygen";
-const groups: Record<string, heygen.AvatarGroup> = {};
-const looks: Record<string, any> = {};
+const heygen = require("pulumi-heygen");
+const groups = {};
+const looks = {};
 ${GROUPS.map((g) => {
         const first = LOOKS.find((l) => l.group === g && l.first)!;
         const name = first.name === g ? "" : `name: ${JSON.stringify(first.name)}, `;
@@ -60,7 +61,7 @@ ${LOOKS.filter((l) => !l.first).map((l) => {
         const cls = l.kind === "photo" ? "PhotoLook" : l.kind === "prompt" ? "PromptLook" : "DigitalTwinLook";
         return `looks[${JSON.stringify(l.name)}] = new heygen.${cls}(${JSON.stringify(slug(l.name))}, { groupId: groups[${JSON.stringify(l.group)}].groupId, name: ${JSON.stringify(l.name)}, ${fileOf(l)} });`;
     }).join("\n")}
-export const groupIds = Object.fromEntries(Object.entries(groups).map(([k, g]) => [k, g.groupId]));
+exports.groupIds = Object.fromEntries(Object.entries(groups).map(([k, g]) => [k, g.groupId]));
 `;
 
 type FaultSpec = { method?: string; path: string; action: "latency" | "error" | "drop" | "drop_after"; latencyMs?: number; status?: number; retryAfter?: number; probability?: number };
@@ -112,6 +113,16 @@ describe("chaos: killed runs under seeded faults (real engine, emulator)", funct
     let control: ReturnType<typeof raw>;
     const totals = { scenarios: 0, kills: 0, faults: 0, creates: 0, duplicates: 0, orphans: 0, stray: 0, slowestExitMs: 0 };
     const started = Date.now();
+    /** Per scenario: how long each engine command took, printed after it. */
+    let timings: string[] = [];
+    const timed = async <T>(label: string, f: () => Promise<T>): Promise<T> => {
+        const t0 = Date.now();
+        try {
+            return await f();
+        } finally {
+            timings.push(`${label} ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+        }
+    };
     let markers = 0;
     const usedMarkers: string[] = [];
     const newMarker = () => {
@@ -148,7 +159,8 @@ describe("chaos: killed runs under seeded faults (real engine, emulator)", funct
     const requestCount = () => emu.requests.length;
 
     function project(name: string, s: Pick<Scenario, "slowCreates">): CliProject {
-        return CliProject.create(name, { "index.ts": PROGRAM }, {
+        const yaml = `name: ${name}\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n`;
+        return CliProject.create(name, { "Pulumi.yaml": yaml, "index.js": PROGRAM }, {
             HEYGEN_API_KEY: emu.apiKey,
             HEYGEN_API_BASE: emu.url,
             ...(s.slowCreates ? { [WRITE_TIMEOUT_VAR]: String(SHORT_WRITE_TIMEOUT_SECONDS) } : {}),
@@ -159,7 +171,7 @@ describe("chaos: killed runs under seeded faults (real engine, emulator)", funct
     async function pulumi(p: CliProject, args: string[]): Promise<RunResult> {
         const marker = newMarker();
         const run = startCommand("pulumi", [...args, "--non-interactive"], p.dir, { ...p.env, [MARKER_VAR]: marker });
-        const r = await run.done;
+        const r = await timed(args[0], () => run.done);
         await expectNoStray(marker, `pulumi ${args[0]}`);
         return r;
     }
@@ -179,6 +191,7 @@ describe("chaos: killed runs under seeded faults (real engine, emulator)", funct
         const seq0 = emu.store.state.seq;
         const req0 = requestCount();
         const run = startCommand("pulumi", ["up", "--yes", "--skip-preview", "--non-interactive"], p.dir, { ...p.env, [MARKER_VAR]: marker });
+        const t0 = Date.now();
         const deadline = Date.now() + 120_000;
         let procs: ProcessInfo[] = [];
         for (;;) {
@@ -198,6 +211,7 @@ describe("chaos: killed runs under seeded faults (real engine, emulator)", funct
         // The run is mid-flight: the engine, the language host, the program and the provider are all up.
         run.child.kill(kill.signal);
         totals.kills++;
+        timings.push(`up killed (${kill.signal}) ${((Date.now() - t0) / 1000).toFixed(1)}s`);
         if (kill.signal === "SIGINT") {
             // Ctrl-C lets the steps in flight finish; give it time, then stop waiting.
             const timer = setTimeout(() => run.child.kill("SIGKILL"), 90_000);
@@ -281,6 +295,8 @@ describe("chaos: killed runs under seeded faults (real engine, emulator)", funct
             it(`${i + 1}. ${s.name}: cancel, refresh and up leave exactly the declared estate`, async () => {
                 const seed = SEED + i;
                 const seq0 = await resetEmulator(s, seed);
+                timings = [];
+                const t0 = Date.now();
                 const p = project(`chaos-${i + 1}`, s);
                 let passed = false;
                 try {
@@ -289,9 +305,11 @@ describe("chaos: killed runs under seeded faults (real engine, emulator)", funct
                         await clearLock(p);
                         await killedUp(p, kill, () => seq0);
                     }
-                    // The recovery, as a user does it, under the same faults.
+                    // The recovery, as the README tells a user, under the same faults: the lock, the pending
+                    // creates the engine cannot resolve by itself (the provider adopts what they made), refresh, up.
                     await clearLock(p);
-                    const refresh = summarizeEvents(await pulumi(p, ["refresh", "--yes", "--skip-preview", "--json"]));
+                    const pending = ((await p.exportState()) as any).deployment.pending_operations ?? [];
+                    const refresh = summarizeEvents(await pulumi(p, ["refresh", "--yes", "--skip-preview", "--json", ...(pending.length ? ["--clear-pending-creates"] : [])]));
                     assert.equal(refresh.result, "succeeded", `refresh: ${refresh.stdout.slice(-3000)}\n${refresh.stderr.slice(-2000)}`);
                     const up = summarizeEvents(await pulumi(p, ["up", "--yes", "--skip-preview", "--json"]));
                     assert.equal(up.result, "succeeded", `up: ${up.stdout.slice(-3000)}\n${up.stderr.slice(-2000)}`);
@@ -301,6 +319,7 @@ describe("chaos: killed runs under seeded faults (real engine, emulator)", funct
                     await audit(p, seq0);
                     passed = true;
                 } finally {
+                    console.log(`        ${((Date.now() - t0) / 1000).toFixed(0)} s: ${timings.join(", ")}`);
                     // CHAOS_KEEP=1 keeps a failed scenario's project and state for a look.
                     if (passed || !process.env.CHAOS_KEEP) p.remove();
                     else console.log(`      kept ${p.dir}`);
