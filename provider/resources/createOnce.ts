@@ -196,7 +196,11 @@ export async function createOnce<C>(spec: CreateOnceSpec<C>): Promise<CreateOutc
         try {
             created = await spec.send(key);
         } catch (e) {
-            if (!isAmbiguous(e) || sends >= MAX_SENDS) throw e;
+            if (!isAmbiguous(e) || sends >= MAX_SENDS) {
+                // An answer (a 4xx) means nothing was made: nothing for a later run to look for.
+                if (identity && !isAmbiguous(e)) journal.drop(identity);
+                throw e;
+            }
             // It may exist now: look before sending again; a request that timed out may still be running.
             const deadline = Date.now() + (e instanceof TimeoutError ? spec.stillRunningMs : 0);
             for (let attempt = 0; ; attempt++) {

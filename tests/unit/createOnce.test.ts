@@ -10,7 +10,8 @@ import { type Emulator, startEmulator } from "../../emulator";
 import { configure, handlers, run } from "../../provider/handlers";
 import { unmanagedLooks } from "../../provider/resources/avatarGroup";
 import { PartialCreateError } from "../../provider/resources/common";
-import { CLOCK_SKEW_S, createKey, forgetProcessState, journal, pickFound, stableJson } from "../../provider/resources/createOnce";
+import { HeyGenClient } from "../../provider/client";
+import { CLOCK_SKEW_S, createKey, createOnce, forgetProcessState, journal, pickFound, stableJson } from "../../provider/resources/createOnce";
 import { http as raw } from "../support/http";
 
 describe("createOnce: decisions (table)", () => {
@@ -114,6 +115,27 @@ for (const ignoreKeys of [false, true]) {
             const { create } = await checkThenCreate("photoLook", photo(groupId, "Gateway", identity("gw")));
             const r = await create();
             assert.deepEqual((await looksNamed("Gateway")).map((l: any) => l.id), [r.id]);
+        });
+
+        it("a create slower than the client's timeout: found when HeyGen finishes it, or its key replayed; one look", async () => {
+            const groupId = await newGroup();
+            await control.put("/_emulator/timing", { create_ms: 1500 });
+            const api = new HeyGenClient({ apiKey: emu.apiKey, baseUrl: emu.url, timeouts: { writeMs: 400 } });
+            const outcome = await createOnce({
+                identity: identity("slow"), keyInputs: { name: "Slow" }, want: { name: "Slow", type: "photo_avatar" },
+                async list() {
+                    const out = [];
+                    for await (const l of api.allLooks({ group_id: groupId })) out.push({ id: l.id, name: l.name, type: l.avatar_type });
+                    return out;
+                },
+                send: (key) => api.createAvatar({ type: "photo", name: "Slow", avatar_group_id: groupId, file: { type: "url", url: "https://cdn.example.com/a.jpg" } }, key, { lookBeforeResend: true }),
+                idOf: (c) => c.avatar_item.id,
+                exists: async () => true,
+                stillRunningMs: 3000,
+            });
+            const id = "created" in outcome ? outcome.created.avatar_item.id : outcome.found.id;
+            assert.deepEqual((await looksNamed("Slow")).map((l: any) => l.id), [id], "one look, the one returned");
+            assert.equal(await posts(), 1, "never sent twice");
         });
 
         it("a killed run's create is adopted by the next run, not made again", async () => {
