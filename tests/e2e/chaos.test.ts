@@ -218,6 +218,7 @@ describe("chaos: killed runs under seeded faults (real engine, emulator)", funct
             await run.done.finally(() => clearTimeout(timer));
         }
         const r = await run.done;
+        if (kill.signal === "SIGINT") timings.push(`(exited ${((Date.now() - t0) / 1000).toFixed(1)}s)`);
         await expectNoStray(marker, `pulumi up (${kill.signal})`);
         return r;
     }
@@ -315,8 +316,15 @@ describe("chaos: killed runs under seeded faults (real engine, emulator)", funct
                     assert.equal(up.result, "succeeded", `up: ${up.stdout.slice(-3000)}\n${up.stderr.slice(-2000)}`);
                     totals.scenarios++;
                     // Slow creates count as faults too: each one outlasts the client's timeout.
-                    totals.faults += await faultsFired() + (s.slowCreates ? emu.requests.filter((r) => r.method === "POST" && r.path === "/v3/avatars").length : 0);
+                    const fired = await faultsFired();
+                    const posts = emu.requests.filter((r) => r.method === "POST" && r.path === "/v3/avatars");
+                    totals.faults += fired + (s.slowCreates ? posts.length : 0);
                     await audit(p, seq0);
+                    // The faults really happened (a scenario that injected nothing would prove nothing).
+                    if (s.faults?.length) assert.ok(fired > 0, "no fault fired");
+                    if (s.slowCreates && !s.ignoreKeys) {
+                        assert.ok(posts.some((r) => r.status === 409), "a create outlasted the client's timeout and was asked again (409 request_in_progress)");
+                    }
                     passed = true;
                 } finally {
                     console.log(`        ${((Date.now() - t0) / 1000).toFixed(0)} s: ${timings.join(", ")}`);
