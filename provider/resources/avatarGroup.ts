@@ -12,7 +12,7 @@ import {
     type Failure, PartialCreateError, UNKNOWN, checkForceDestroy, checkId, checkKeyIfChanged, checkName, checkWaitInputs, decideDiff, explain,
     isUnknown, orGone, partialCreate, pick, toDiffResult, waitUntil,
 } from "./common";
-import { type Candidate, createOnce } from "./createOnce";
+import { type Candidate, createOnce, looksOfGroup } from "./createOnce";
 import { digitalTwinKind } from "./digitalTwinLook";
 import { forgetListings } from "./lookReads";
 import { FAILED_ADVICE, type LookKind, type LookWait, waitIsOver } from "./looks";
@@ -172,14 +172,21 @@ export const avatarGroupHandlers = {
                     for await (const g of api.allGroups({ ownership: "private" })) {
                         if (g.created_at * 1000 < sinceMs - 600_000) break; // newest first: the rest are older
                         if (g.name !== inputs.name) continue;
-                        let first: AvatarLookItem | undefined;
-                        for await (const l of api.allLooks({ group_id: g.id })) first = l; // the oldest is the first look
+                        const first = (await looksOfGroup(api, g.id)).pop(); // the oldest is the first look
                         if (!first) continue;
                         firstLooks.set(g.id, first);
                         out.push({ id: g.id, name: g.name, type: first.avatar_type, createdAt: g.created_at });
                     }
                     return out;
                 },
+                async byId(id) {
+                    const g = await orGone(() => api.getGroup(id));
+                    const first = g && (await looksOfGroup(api, g.id)).pop();
+                    if (!g || !first) return undefined;
+                    firstLooks.set(g.id, first);
+                    return { id: g.id, name: g.name, type: first.avatar_type, createdAt: g.created_at };
+                },
+                timed: true,
                 async send(key) {
                     prepared ??= await kind.createBody(fl, api, key);
                     return api.createAvatar({ type: kind.createType, name: inputs.name as string, ...prepared.body } as CreateAvatarRequest, key, { lookBeforeResend: true });
@@ -247,8 +254,7 @@ export const avatarGroupHandlers = {
             // HeyGen deletes a group with every look in it. The engine deletes the looks this stack manages
             // first, so any look left besides the group's own first look belongs to someone else.
             if (!props.forceDestroy) {
-                const looks: AvatarLookItem[] = [];
-                for await (const l of api.allLooks({ group_id: id })) looks.push(l);
+                const looks = await looksOfGroup(api, id);
                 const first = typeof props.firstLookId === "string" ? props.firstLookId : looks[looks.length - 1]?.id;
                 const others = unmanagedLooks(looks, first);
                 if (others.length) {

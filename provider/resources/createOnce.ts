@@ -10,16 +10,19 @@
 //    object is looked for in HeyGen (matching name and type, created since the request was sent, not
 //    owned by another resource of this run) before the create is sent again.
 // 3. A journal of creates in flight (`.pulumi-heygen/creates/` in the project directory): an entry is
-//    written before the request goes out and dropped once a later run sees the resource in state. An
-//    entry found for a resource that is not in state means an earlier run was interrupted mid-create:
-//    HeyGen is searched first, and what that run made is adopted instead of made again.
+//    written before the request goes out, given the id once HeyGen answers, and dropped once a later
+//    run's `diff` shows that id in state. An entry found at create time means an earlier run's create was
+//    never recorded (the run was killed): the object it names (or, if no answer came, one of the
+//    declared name and type) is adopted instead of made again.
 //
-// A resource already in state that is being replaced (`check` saw its old inputs) never adopts anything
-// and uses a fresh key: its old object matches by name and type, and the engine deletes it afterwards.
+// A resource already in state that is being replaced (`check` saw its old inputs) uses a fresh key, and
+// looks for objects only where it can tell its old one apart: groups by creation time, looks when `diff`
+// named the old id (a replacement that `pulumi up --replace` forces skips `diff`: then it never adopts).
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { ConnectionError, ServerError, TimeoutError, newIdempotencyKey } from "../client";
+import type { AvatarLookItem } from "../../api/schema";
+import { BadRequestError, ConnectionError, type HeyGenClient, ServerError, TimeoutError, newIdempotencyKey } from "../client";
 import { resolveLocal } from "../files";
 import { pollDelay } from "./common";
 
@@ -69,21 +72,46 @@ export function pickFound(candidates: Candidate[], want: { name: string; type: s
 /** A failure after which HeyGen may or may not have applied the create. */
 export const isAmbiguous = (e: unknown): boolean => e instanceof ServerError || e instanceof ConnectionError;
 
+/**
+ * Every look of a group, newest first. HeyGen has answered `GET /v3/avatars/looks?group_id=` with 400 for
+ * some groups: then all private looks are listed and filtered instead.
+ */
+export async function looksOfGroup(api: HeyGenClient, groupId: string): Promise<AvatarLookItem[]> {
+    const looks: AvatarLookItem[] = [];
+    try {
+        for await (const l of api.allLooks({ group_id: groupId })) looks.push(l);
+        return looks;
+    } catch (e) {
+        if (!(e instanceof BadRequestError)) throw e;
+    }
+    for await (const l of api.allLooks({ ownership: "private" })) if (l.group_id === groupId) looks.push(l);
+    return looks;
+}
+
 // ---- what this provider process knows ----
 
 /** Identities whose resource is in state (`check` got old inputs for them). */
 const inState = new Set<string>();
+/** Identities whose old object `diff` named (its id is then in `taken`). */
+const diffed = new Set<string>();
 /** Ids that belong to a resource in this run (read, diffed, created, adopted): never adopted by another. */
 const taken = new Set<string>();
 
-/** Called on every `check`: old inputs mean the resource is in state; its journal entry has served. */
+/** Called on every `check`: old inputs mean the resource is in state. */
 export function noteCheck(olds: Record<string, unknown> | undefined, news: Record<string, unknown> | undefined): void {
     const identity = news?.__identity;
     if (typeof identity !== "string") return;
-    if (olds && Object.keys(olds).length > 0) {
-        inState.add(identity);
-        journal.drop(identity);
-    } else inState.delete(identity);
+    if (olds && Object.keys(olds).length > 0) inState.add(identity);
+    else inState.delete(identity);
+}
+
+/** Called on every `diff`: the id is in state; a journal entry naming it has served. */
+export function noteDiff(id: unknown, news: Record<string, unknown> | undefined): void {
+    noteId(id);
+    const identity = news?.__identity;
+    if (typeof identity !== "string") return;
+    diffed.add(identity);
+    if (journal.read(identity)?.id === id) journal.drop(identity);
 }
 
 /** Called with every id the engine hands us (diff, read, update, delete) or we record. */
@@ -94,6 +122,7 @@ export function noteId(id: unknown): void {
 /** For tests: forget what this process learnt. */
 export function forgetProcessState(): void {
     inState.clear();
+    diffed.clear();
     taken.clear();
 }
 
@@ -103,6 +132,8 @@ interface JournalEntry {
     identity: string;
     /** ms since the epoch: when the first request went out. */
     at: number;
+    /** The id HeyGen answered with, once it did. */
+    id?: string;
 }
 
 export const JOURNAL_TTL_MS = 24 * 3600 * 1000;
@@ -120,11 +151,11 @@ export const journal = {
             return undefined;
         }
     },
-    write(identity: string, at: number): void {
+    write(identity: string, at: number, id?: string): void {
         try {
             fs.mkdirSync(this.dir(), { recursive: true });
             const file = this.file(identity);
-            fs.writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify({ identity, at }));
+            fs.writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify({ identity, at, ...(id ? { id } : {}) }));
             fs.renameSync(`${file}.${process.pid}.tmp`, file);
         } catch (e) {
             // Without the journal, only the key protects a killed run: say so, and go on.
@@ -149,6 +180,10 @@ export interface CreateOnceSpec<C> {
     want: { name: string; type: string };
     /** Objects of that kind that might be ours, newest first (a group's looks; groups, with their first look's type, created since `sinceMs`). */
     list(sinceMs: number): Promise<Candidate[]>;
+    /** The object with this id, if it exists. */
+    byId(id: string): Promise<Candidate | undefined>;
+    /** Whether candidates carry a creation time (groups do), which tells an old object from a new one. */
+    timed: boolean;
     /** Sends the create with this key (not resending ambiguous failures itself). */
     send(key: string): Promise<C & { replayed?: boolean }>;
     /** The id the answer names. */
@@ -170,27 +205,40 @@ export async function createOnce<C>(spec: CreateOnceSpec<C>): Promise<CreateOutc
     const identity = typeof spec.identity === "string" && spec.identity ? spec.identity : undefined;
     const replacing = !identity || inState.has(identity);
 
+    // Looking by name and type is safe unless an old object of this resource (being replaced) would match.
+    const mayLook = !replacing || spec.timed || diffed.has(identity!);
     const look = async (sinceMs: number): Promise<Candidate | undefined> => {
+        if (!mayLook) return undefined;
         const found = pickFound(await spec.list(sinceMs), { ...spec.want, notBefore: Math.floor(sinceMs / 1000) }, taken);
         if (found) taken.add(found.id);
         return found;
     };
+    const adopted = (found: Candidate): CreateOutcome<C> => {
+        console.error(`heygen: adopting ${spec.want.type} "${spec.want.name}" (${found.id}), created by an earlier run that was interrupted`);
+        journal.write(identity!, Date.now(), found.id);
+        return { found };
+    };
 
-    if (!replacing) {
-        const earlier = journal.read(identity!);
-        if (earlier) {
-            const found = await look(earlier.at);
-            if (found) {
-                console.error(`heygen: adopting ${spec.want.type} "${spec.want.name}" (${found.id}), created by an earlier run that was interrupted`);
-                return { found };
+    const earlier = identity ? journal.read(identity) : undefined;
+    if (earlier && mayLook) {
+        if (earlier.id) {
+            if (!taken.has(earlier.id)) {
+                const found = await spec.byId(earlier.id);
+                if (found) {
+                    taken.add(found.id);
+                    return adopted(found);
+                }
             }
+        } else {
+            const found = await look(earlier.at);
+            if (found) return adopted(found);
         }
     }
 
     let generation = 1;
     let key = replacing ? newIdempotencyKey() : createKey(identity!, spec.keyInputs, generation);
     const firstSentAt = Date.now();
-    if (identity) journal.write(identity, journal.read(identity)?.at ?? firstSentAt);
+    if (identity) journal.write(identity, earlier && !earlier.id ? earlier.at : firstSentAt);
     for (let sends = 1; ; sends++) {
         let created: C & { replayed?: boolean };
         try {
@@ -205,10 +253,15 @@ export async function createOnce<C>(spec: CreateOnceSpec<C>): Promise<CreateOutc
             const deadline = Date.now() + (e instanceof TimeoutError ? spec.stillRunningMs : 0);
             for (let attempt = 0; ; attempt++) {
                 const found = await look(firstSentAt);
-                if (found) return { found };
+                if (found) {
+                    if (identity) journal.write(identity, firstSentAt, found.id);
+                    return { found };
+                }
                 if (Date.now() >= deadline) break;
                 await sleep(Math.min(pollDelay(attempt, 500, 5_000), Math.max(0, deadline - Date.now())));
             }
+            // Not there: send it again, after a pause that grows, as the client's retries do.
+            await sleep(pollDelay(sends - 1, 500, 5_000));
             continue;
         }
         if (created.replayed && !(await spec.exists(created))) {
@@ -217,6 +270,7 @@ export async function createOnce<C>(spec: CreateOnceSpec<C>): Promise<CreateOutc
             continue;
         }
         taken.add(spec.idOf(created));
+        if (identity) journal.write(identity, firstSentAt, spec.idOf(created));
         return { created, key };
     }
 }

@@ -11,7 +11,7 @@ import {
     type DiffRules, type Failure, PartialCreateError, checkForceDestroy, checkId, checkKeyIfChanged, checkName, checkWaitInputs, decideDiff,
     explain, orGone, partialCreate, pick, toDiffResult, waitUntil,
 } from "./common";
-import { createOnce } from "./createOnce";
+import { createOnce, looksOfGroup } from "./createOnce";
 
 /** Everything a look resource outputs, mirroring HeyGen's AvatarLookItem. */
 export interface LookOutputs {
@@ -190,11 +190,12 @@ export function lookHandlers(kind: LookKind) {
                     identity: inputs.__identity,
                     keyInputs: pick(inputs, ["groupId", "name", ...kind.sourceInputs]),
                     want: { name: inputs.name as string, type: kind.avatarType },
-                    async list() {
-                        const out = [];
-                        for await (const l of api.allLooks({ group_id: groupId })) out.push({ id: l.id, name: l.name, type: l.avatar_type });
-                        return out;
+                    list: async () => (await looksOfGroup(api, groupId)).map((l) => ({ id: l.id, name: l.name, type: l.avatar_type })),
+                    async byId(id) {
+                        const l = await orGone(() => api.getLook(id));
+                        return l && l.group_id === groupId ? { id: l.id, name: l.name, type: l.avatar_type } : undefined;
                     },
+                    timed: false,
                     async send(key) {
                         prepared ??= await kind.createBody(inputs, api, key);
                         return api.createAvatar(

@@ -131,6 +131,8 @@ for (const ignoreKeys of [false, true]) {
                 send: (key) => api.createAvatar({ type: "photo", name: "Slow", avatar_group_id: groupId, file: { type: "url", url: "https://cdn.example.com/a.jpg" } }, key, { lookBeforeResend: true }),
                 idOf: (c) => c.avatar_item.id,
                 exists: async () => true,
+                byId: async () => undefined,
+                timed: false,
                 stillRunningMs: 3000,
             });
             const id = "created" in outcome ? outcome.created.avatar_item.id : outcome.found.id;
@@ -157,9 +159,60 @@ for (const ignoreKeys of [false, true]) {
             const looks = await looksNamed("Killed");
             assert.deepEqual(looks.map((l: any) => l.id), [r.id], "adopted, not made twice");
             assert.equal(await posts(), 0, "no create sent");
-            // A later run sees it in state: the journal entry has served.
-            await run({ kind: "photoLook" }, "check", [r.outs, { __provider: PROVIDER, ...photo(groupId, "Killed", id) }]);
+            // A later run's diff sees it in state: the journal entry has served.
+            assert.equal(journal.read(id)?.id, r.id);
+            await run({ kind: "photoLook" }, "diff", [r.id, r.outs, { __provider: PROVIDER, ...photo(groupId, "Killed", id) }]);
             assert.equal(journal.read(id), undefined);
+        });
+
+        it("a killed run whose create was answered but never recorded: the next run adopts that very look", async () => {
+            const groupId = await newGroup();
+            const id = identity("answered");
+            const first = await (await checkThenCreate("photoLook", photo(groupId, "Answered", id))).create();
+            // The engine died before recording it (nothing diffed it since). Someone also made a look of the
+            // same name in the web app: the journal names ours.
+            await control.post("/v3/avatars", { type: "photo", name: "Answered", avatar_group_id: groupId, file: { type: "url", url: "https://cdn.example.com/w.jpg" } });
+            forgetProcessState();
+            await control.del("/_emulator/requests");
+            const r = await (await checkThenCreate("photoLook", photo(groupId, "Answered", id))).create();
+            assert.equal(r.id, first.id);
+            assert.equal(await posts(), 0);
+        });
+
+        it("after destroy, up creates anew even when the web app has a look of the same name", async () => {
+            const groupId = await newGroup();
+            const id = identity("destroyed");
+            const first = await (await checkThenCreate("photoLook", photo(groupId, "Recreated", id))).create();
+            await handlers("photoLook").delete(first.id, first.outs);
+            const web = (await control.post("/v3/avatars", { type: "photo", name: "Recreated", avatar_group_id: groupId, file: { type: "url", url: "https://cdn.example.com/w.jpg" } })).body.data.avatar_item.id;
+            forgetProcessState();
+            const r = await (await checkThenCreate("photoLook", photo(groupId, "Recreated", id))).create();
+            assert.notEqual(r.id, web, "not the web app's look");
+            assert.notEqual(r.id, first.id, "not the deleted one");
+        });
+
+        it("a killed replacement (inputs changed) is adopted by the next run; the old look is never taken", async () => {
+            const groupId = await newGroup();
+            const id = identity("swap");
+            const old = await (await checkThenCreate("photoLook", photo(groupId, "Swapped", id))).create();
+            const changed = { ...photo(groupId, "Swapped", id), image: { url: "https://cdn.example.com/new.jpg" } };
+            // The replacing run: diff names the old look, then the create's answer is lost and the run dies.
+            forgetProcessState();
+            const replacing = await checkThenCreate("photoLook", changed, { __provider: PROVIDER, ...photo(groupId, "Swapped", id) });
+            await run({ kind: "photoLook" }, "diff", [old.id, old.outs, replacing.inputs]);
+            await control.post("/_emulator/faults", { method: "POST", path: "/v3/avatars", action: "drop_after", times: 1 });
+            await control.post("/_emulator/faults", { method: "GET", path: "/v3/avatars/looks", action: "error", status: 403, code: "forbidden", times: 1 });
+            await assert.rejects(replacing.create(), /HTTP 403/);
+            await control.del("/_emulator/faults");
+            const made = (await looksNamed("Swapped")).map((l: any) => l.id).filter((x: string) => x !== old.id);
+            assert.equal(made.length, 1);
+            // The next run: the old look is still in state, so this is again a replacement.
+            forgetProcessState();
+            const again = await checkThenCreate("photoLook", changed, { __provider: PROVIDER, ...photo(groupId, "Swapped", id) });
+            await run({ kind: "photoLook" }, "diff", [old.id, old.outs, again.inputs]);
+            const r = await again.create();
+            assert.deepEqual(r.id, made[0], "the killed run's replacement, not a third look");
+            assert.equal((await looksNamed("Swapped")).length, 2, "the old one (the engine deletes it next) and the replacement");
         });
 
         it("a killed run's create whose journal is gone (another machine): the replayed key adopts it where the server honours keys", async () => {
@@ -242,6 +295,15 @@ for (const ignoreKeys of [false, true]) {
             await handlers("avatarGroup").delete(g.id, forced.outs);
             assert.equal((await groupsNamed("Shared")).length, 0);
             assert.equal((await looksNamed("Made in the web app")).length, 0);
+        });
+
+        it("a group delete still sees the unmanaged looks when HeyGen will not list the group's looks (its 400 quirk)", async () => {
+            const { create } = await checkThenCreate("avatarGroup", { name: "Quirky", firstLook: { type: "photo", image: { url: "https://cdn.example.com/s.jpg" } }, __identity: identity("quirk") });
+            const g = await create();
+            await control.post("/v3/avatars", { type: "photo", name: "Someone else's", avatar_group_id: g.id, file: { type: "url", url: "https://cdn.example.com/w.jpg" } });
+            await control.post("/_emulator/faults", { method: "GET", path: "/v3/avatars/looks", action: "error", status: 400, code: "invalid_parameter", times: 1 });
+            await assert.rejects(handlers("avatarGroup").delete(g.id, g.outs), /"Someone else's"/);
+            assert.equal((await groupsNamed("Quirky")).length, 1);
         });
 
         it("deleting a group whose other looks are all managed (deleted first by the engine) just deletes it", async () => {
