@@ -60,7 +60,7 @@ async function main() {
     if (LATENCY_MS > 0) await api("/_emulator/faults", { method: "POST", body: JSON.stringify({ path: "/v3", action: "latency", latencyMs: LATENCY_MS }) });
 
     const env = {
-        ...engineEnv({ stateDir: path.join(work, "state"), homeDir: path.join(repo, ".work", ".pulumi-home") }),
+        ...engineEnv({ stateDir: path.join(work, "state"), homeDir: path.join(repo, ".work", ".pulumi-home"), demo: true }),
         HEYGEN_API_KEY: emu.apiKey,
         HEYGEN_API_BASE: emu.url,
         BENCH_MEM_DIR: memDir,

@@ -1,6 +1,6 @@
 // What the serialized shim calls in the provider process: `configure` once, then each kind's handlers.
 import type * as pulumi from "@pulumi/pulumi";
-import { configure as configureSettings } from "./config";
+import { configure as configureSettings, withKeyRecovery } from "./config";
 import { avatarGroupHandlers } from "./resources/avatarGroup";
 import { consentRequestHandlers } from "./resources/consentRequest";
 import { digitalTwinKind } from "./resources/digitalTwinLook";
@@ -41,5 +41,6 @@ export function configure(req: pulumi.dynamic.ConfigureRequest): void {
 export function run(provider: { kind: ResourceKind }, method: keyof Handlers | "configure", args: ArrayLike<unknown>): unknown {
     const a = Array.from(args) as any[];
     if (method === "configure") return configure(a[0]);
-    return (handlers(provider.kind)[method] as (...x: unknown[]) => unknown)(...a);
+    // A rejected key (a rotated one saved in state) gets a message saying what to do, or HEYGEN_API_KEY.
+    return withKeyRecovery(async () => (handlers(provider.kind)[method] as (...x: unknown[]) => unknown)(...a));
 }
