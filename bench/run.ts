@@ -187,7 +187,12 @@ function markdown(r: any): string {
         ``,
         `## State`,
         ``,
-        `| N | variant | state bytes / resource | \`__provider\` bytes / resource | API key in state |`,
+        `The key was given in \`HEYGEN_API_KEY\`, so the last column covers what the provider writes: the resources ` +
+            `(\`__provider\` and outputs). A key in stack config (\`heygen:apiKey\`) is recorded by the engine itself as the inputs ` +
+            `of the default \`pulumi-nodejs\` provider, for every variant: encrypted when set with \`--secret\` (plain text is ` +
+            `refused at preview by pulumi-heygen). See the README, "Where the key lives".`,
+        ``,
+        `| N | variant | state bytes / resource | \`__provider\` bytes / resource | API key in the resources' state |`,
         `|---:|---|---:|---:|---|`,
         ...r.rows.filter((x: any) => x.op === "up").map((x: any) => `| ${x.n} | ${x.variant} | ${x.stateBytesPerResource} | ${x.providerBytesPerResource} | ${x.apiKeyInState ? "**yes**" : "no"} |`),
         ``,

@@ -177,7 +177,13 @@ function newClient(apiKey: string, baseUrl: string, extra: Partial<ClientOptions
 /** The settings as configured (not which key ends up used): keys are hashed, never kept in clear. */
 const settingsId = (s: Settings) => `${s.baseUrl} ${s.apiKey ? hash(s.apiKey) : "-"} ${s.fallbackKey ? hash(s.fallbackKey) : "-"}`;
 
-export const isAuthError = (e: unknown): boolean => e instanceof AuthenticationError || (e instanceof HeyGenError && e.status === 401);
+/** HeyGen rejected the key: the error itself, or what a handler wrapped (`cause`). */
+export function isAuthError(e: unknown): boolean {
+    for (let x = e, depth = 0; x && depth < 5; x = (x as { cause?: unknown }).cause, depth++) {
+        if (x instanceof AuthenticationError || (x instanceof HeyGenError && x.status === 401)) return true;
+    }
+    return false;
+}
 
 let keyCheck: { id: string; done: Promise<void> } | undefined;
 
