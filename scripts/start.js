@@ -128,7 +128,8 @@ async function main() {
     // What the stack is: its config (read without decrypting anything) and the API it was used with.
     const stack = args.stack;
     const exists = pulumi(["stack", "select", stack], env, { capture: true, allowFailure: true }).status === 0;
-    const config = exists ? JSON.parse(pulumi(["config", "--json"], env, { capture: true }).stdout || "{}") : {};
+    const readConfig = () => JSON.parse(pulumi(["config", "--json"], env, { capture: true }).stdout || "{}");
+    let config = exists ? readConfig() : {};
     const recorded = exists ? pulumi(["stack", "tag", "get", API_TAG], env, { capture: true, allowFailure: true }).stdout?.trim() || undefined : undefined;
     const stackFile = path.join(repo, `Pulumi.${stack}.yaml`);
 
@@ -141,20 +142,28 @@ async function main() {
         const base = config["heygen:baseUrl"]?.value || process.env.HEYGEN_API_BASE || "https://api.heygen.com";
         target = base.replace(/\/+$/, "");
         step(`HeyGen API at ${target} (key from ${configKey ? "heygen:apiKey" : "HEYGEN_API_KEY"}): this is a real account, creates cost credits`);
-        if (configKey && !configKey.secret) {
-            fail(`heygen:apiKey is in plain text in Pulumi.${stack}.yaml, and Pulumi would store it unencrypted in state: \`pulumi config set --secret heygen:apiKey <key>\` (or \`pulumi config rm heygen:apiKey\` and set HEYGEN_API_KEY)`);
-        }
+        const plainKey = () => {
+            if (config["heygen:apiKey"] && !config["heygen:apiKey"].secret) {
+                fail(`heygen:apiKey is in plain text in Pulumi.${stack}.yaml, and Pulumi would store it unencrypted in state: \`pulumi config set --secret heygen:apiKey <key>\` (or \`pulumi config rm heygen:apiKey\` and set HEYGEN_API_KEY)`);
+            }
+        };
+        plainKey();
         const mismatch = apiMismatch(recorded, target, stack);
         if (mismatch) fail(mismatch);
         const secrets = passphraseProblem(process.env, fs.existsSync(stackFile) ? fs.readFileSync(stackFile, "utf8") : "", stack);
         if (secrets) fail(secrets);
+        if (!exists) {
+            // Only a stack's config can be read, and the stack is made with the user's own passphrase.
+            pulumi(["stack", "init", stack], env, { capture: true });
+            config = readConfig();
+            plainKey();
+        }
         const unreal = unrealUrls(config);
         if (unreal.length) {
             fail(`HeyGen could never download these URLs in Pulumi.${stack}.yaml, so the creates would fail after spending nothing but your time:\n` +
                 unreal.map((u) => `  ${u.key}${u.path ? ` ${u.path}` : ""}: ${u.url} ${u.why}`).join("\n") +
                 "\nUse public https links HeyGen can download, or `path:` to upload a local file.");
         }
-        if (!exists) pulumi(["stack", "init", stack], env, { capture: true });
     } else {
         target = "emulator";
         const mismatch = apiMismatch(recorded, target, stack);
