@@ -92,14 +92,12 @@ export class ConfigurationError extends Error {
     }
 }
 
-let programChecked = false;
-
 /**
- * Runs in the program (every resource constructor and lookup calls it; it checks once): fails the
- * preview when heygen:apiKey is in plain config, or a real API would get the demo passphrase.
+ * Runs in the program (every resource constructor and lookup calls it: a few config lookups, no I/O):
+ * fails the preview when heygen:apiKey is in plain config, or a real API would get the demo passphrase.
+ * Not cached: one process may run several stacks (the Automation API).
  */
 export function checkProgramConfig(): void {
-    if (programChecked) return;
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const pulumi = require("@pulumi/pulumi");
     let configKey: "absent" | "plain" | "secret" = "absent";
@@ -117,7 +115,6 @@ export function checkProgramConfig(): void {
     const problem = configProblem({ configKey, baseUrl, passphrase: process.env.PULUMI_CONFIG_PASSPHRASE, stack });
     // RunError: the SDK prints the message alone, without the program's stack trace.
     if (problem) throw new pulumi.RunError(problem);
-    programChecked = true;
 }
 
 let useFallback: string | undefined;
@@ -234,17 +231,26 @@ async function accepted(apiKey: string, baseUrl: string): Promise<boolean> {
  * the handler runs again with it: nothing was done with a rejected key, so running again is safe.
  */
 export async function withKeyRecovery<T>(fn: () => Promise<T>): Promise<T> {
+    const used = settings().apiKey;
     try {
         return await fn();
     } catch (e) {
         if (!isAuthError(e)) throw e;
-        const before = settings().apiKey;
-        keyCheck = undefined;
-        await verifyKey(); // throws the message when no key works
-        if (settings().apiKey === before) throw e; // accepted now: not a key problem we can explain
+        // Handlers run in parallel: the first 401 checks the keys again, the others wait for that check.
+        if (settings().apiKey === used) {
+            const id = `${settingsId(resolveSettings(fromConfig, process.env))} ${used ? hash(used) : "-"}`;
+            if (!recheck || recheck.id !== id) {
+                keyCheck = undefined;
+                recheck = { id, done: verifyKey() };
+            }
+            await recheck.done; // throws the message when no key works
+        }
+        if (settings().apiKey === used) throw e; // the key is accepted now: not a key problem to explain
         return fn();
     }
 }
+
+let recheck: { id: string; done: Promise<void> } | undefined;
 
 function hash(s: string): string {
     return require("crypto").createHash("sha256").update(s).digest("hex").slice(0, 12);

@@ -160,7 +160,7 @@ async function main() {
         }
         const unreal = unrealUrls(config);
         if (unreal.length) {
-            fail(`HeyGen could never download these URLs in Pulumi.${stack}.yaml, so the creates would fail after spending nothing but your time:\n` +
+            fail(`HeyGen could never download these URLs in Pulumi.${stack}.yaml; nothing was previewed or applied:\n` +
                 unreal.map((u) => `  ${u.key}${u.path ? ` ${u.path}` : ""}: ${u.url} ${u.why}`).join("\n") +
                 "\nUse public https links HeyGen can download, or `path:` to upload a local file.");
         }
