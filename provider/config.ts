@@ -3,7 +3,7 @@
 // provider (`__provider`) never captures the key. But the engine itself records the stack config as the
 // inputs of the default `pulumi-nodejs` provider, so a key set in stack config is in state (encrypted when
 // set with --secret): a plain one is refused at preview, by the program (`checkProgramConfig`).
-import { AuthenticationError, DEFAULT_BASE_URL, HeyGenClient, HeyGenError, type ClientOptions } from "./client";
+import { AuthenticationError, DEFAULT_BASE_URL, HeyGenClient, HeyGenError, type ClientOptions, type Timeouts } from "./client";
 
 export interface Settings {
     apiKey?: string;
@@ -145,6 +145,24 @@ export function rejectedKeyMessage(s: Pick<Settings, "keySource" | "baseUrl" | "
     return `HeyGen rejected the API key from ${s.keySource} ${at}: check the key, or heygen:baseUrl / HEYGEN_API_BASE`;
 }
 
+/** The variable that shortens (or lengthens) the wait for a create or another write to answer. */
+export const WRITE_TIMEOUT_VAR = "HEYGEN_WRITE_TIMEOUT_SECONDS";
+
+/**
+ * Pure: timeouts that differ from the client's defaults, from the environment. Only the write timeout
+ * (creates, renames, deletes; default 120 s) is exposed: a create slower than it is the case the chaos
+ * tests and a slow network need, and the provider must cope with it either way.
+ */
+export function timeoutsFromEnv(env: NodeJS.ProcessEnv): Partial<Timeouts> {
+    const raw = env[WRITE_TIMEOUT_VAR];
+    if (raw === undefined || raw.trim() === "") return {};
+    const seconds = Number(raw);
+    if (!Number.isFinite(seconds) || seconds <= 0) {
+        throw new Error(`${WRITE_TIMEOUT_VAR} must be a number of seconds greater than 0 (e.g. 120), not '${raw}'`);
+    }
+    return { writeMs: Math.round(seconds * 1000) };
+}
+
 let cachedClient: { key: string; client: HeyGenClient } | undefined;
 
 /** The process's client, rebuilt only if the settings change. */
@@ -165,6 +183,7 @@ function newClient(apiKey: string, baseUrl: string, extra: Partial<ClientOptions
         apiKey,
         baseUrl,
         userAgent: `pulumi-heygen/${version()}`,
+        timeouts: timeoutsFromEnv(process.env),
         onRetry: ({ operation, attempt, delayMs, reason }) =>
             console.error(`heygen: retrying ${operation} (attempt ${attempt + 1}) in ${Math.round(delayMs)} ms: ${reason}`),
         ...extra,
