@@ -86,7 +86,8 @@ export interface AvatarGroupOutputs {
 export const FIRST_LOOK_DELETED = "deleted";
 
 const KINDS: Record<FirstLookType, LookKind> = { photo: photoKind, prompt: promptKind, digital_twin: digitalTwinKind };
-const INPUTS = ["name", "firstLook", "adoptGroupId", "waitFor", "timeoutSeconds", "forceDestroy"] as const;
+// `__identity` is kept in state so that `read` gives it back (see LOOK_COMMON_INPUTS).
+const INPUTS = ["name", "firstLook", "adoptGroupId", "waitFor", "timeoutSeconds", "forceDestroy", "__identity"] as const;
 
 export function groupOutputs(g: AvatarGroupItem): Omit<AvatarGroupOutputs, "firstLookId" | "firstLookName" | "firstLookStatus" | "declaredName"> {
     return {

@@ -84,7 +84,9 @@ export interface LookKind {
     createBody(inputs: Record<string, unknown>, api: HeyGenClient, key: string): Promise<{ body: Partial<CreateAvatarRequest>; uploadedAssetIds: string[] }>;
 }
 
-export const LOOK_COMMON_INPUTS = ["groupId", "name", "adoptLookId", "waitFor", "timeoutSeconds", "forceDestroy"] as const;
+// `__identity` is kept in state with the inputs so that `read` gives it back: otherwise an update after a
+// refresh that found drift would list the hidden input as changed.
+export const LOOK_COMMON_INPUTS = ["groupId", "name", "adoptLookId", "waitFor", "timeoutSeconds", "forceDestroy", "__identity"] as const;
 
 /** A look made from one file (a photo, or a digital twin's footage): the input holding it is its source. */
 export function singleFileKind(k: Omit<LookKind, "sourceInputs" | "checkSource" | "createBody"> & { input: string; file: FileKind }): LookKind {
