@@ -1,13 +1,15 @@
 // File inputs (a photo, footage, reference images): exactly one of url, path, assetId, or base64 with its
 // mediaType. Local files are hashed at check time, so a content change forces replacement; base64 bytes
 // are staged by content hash outside the state and only the hash is kept, so no uploaded bytes ever
-// reach state. At create, local bytes go through POST /v3/assets and the look is made from the asset.
+// reach state. At create, local bytes go through POST /v3/assets (up to 32 MB) or a direct upload to
+// storage (larger files, up to 5 GB, streamed from disk), and the look is made from the asset.
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { LIMITS, type FileInput } from "../api/schema";
-import type { HeyGenClient } from "./client";
+import { type HeyGenClient, BadRequestError } from "./client";
+import { progressReporter, size as fmtSize, tell } from "./progress";
 import { type Failure, isUnknown } from "./resources/common";
 
 /** What users write. */
@@ -97,8 +99,12 @@ export function checkFileSource(value: unknown, property: string, kind: FileKind
                 failures.push({ property: `${property}.path`, reason: `'${text}' is not a file` });
                 return value;
             }
-            if (stat.size > LIMITS.assetMaxBytes) {
-                failures.push({ property: `${property}.path`, reason: `'${text}' is ${mb(stat.size)}; HeyGen accepts at most 32 MB` });
+            if (stat.size > LIMITS.directUploadMaxBytes) {
+                failures.push({ property: `${property}.path`, reason: `'${text}' is ${mb(stat.size)}; HeyGen's direct upload takes at most ${mb(LIMITS.directUploadMaxBytes)}` });
+                return value;
+            }
+            if (stat.size === 0) {
+                failures.push({ property: `${property}.path`, reason: `'${text}' is empty` });
                 return value;
             }
             const type = mediaType ?? EXTENSIONS[path.extname(abs).toLowerCase()];
@@ -107,8 +113,7 @@ export function checkFileSource(value: unknown, property: string, kind: FileKind
             } else if (!MEDIA_TYPES[kind].includes(type)) {
                 failures.push({ property: `${property}.path`, reason: `'${text}' is ${type}; a ${kind} is needed (${MEDIA_TYPES[kind].join(" or ")})` });
             }
-            const bytes = fs.readFileSync(abs);
-            return { path: text, mediaType: type, sha256: sha256(bytes), size: bytes.length };
+            return { path: text, mediaType: type, ...hashFile(abs) };
         }
         case "base64": {
             if (!mediaType) {
@@ -130,6 +135,11 @@ export function checkFileSource(value: unknown, property: string, kind: FileKind
     }
 }
 
+/** How local bytes reach HeyGen: through the API (≤ 32 MB, one request) or straight to storage. Pure. */
+export function uploadRoute(size: number): "proxied" | "direct" {
+    return size <= LIMITS.assetMaxBytes ? "proxied" : "direct";
+}
+
 /** The API's file input for a stored source, uploading local or inline bytes first. */
 export async function toApiFile(src: StoredFileSource, property: string, client: HeyGenClient, idempotencyKey: string): Promise<{ file: FileInput; uploadedAssetId?: string }> {
     if (src.url) return { file: { type: "url", url: src.url } };
@@ -137,10 +147,16 @@ export async function toApiFile(src: StoredFileSource, property: string, client:
     let bytes: Buffer;
     let filename: string;
     if (src.path) {
-        bytes = fs.readFileSync(resolveLocal(src.path));
-        if (src.sha256 && sha256(bytes) !== src.sha256) {
-            throw new Error(`${property}.path: '${src.path}' changed after preview; run the update again`);
+        const abs = resolveLocal(src.path);
+        const changed = () => new Error(`${property}.path: '${src.path}' changed after preview; run the update again`);
+        const now = fs.statSync(abs).size;
+        if (src.size !== undefined && now !== src.size) throw changed();
+        if (uploadRoute(now) === "direct") {
+            const assetId = await uploadDirect(client, { path: abs, size: now, sha256: src.sha256, mediaType: src.mediaType }, property, idempotencyKey, changed);
+            return { file: { type: "asset_id", asset_id: assetId }, uploadedAssetId: assetId };
         }
+        bytes = fs.readFileSync(abs);
+        if (src.sha256 && sha256(bytes) !== src.sha256) throw changed();
         filename = path.basename(src.path);
     } else {
         bytes = unstage(src.sha256!, property);
@@ -148,6 +164,55 @@ export async function toApiFile(src: StoredFileSource, property: string, client:
     }
     const asset = await client.uploadAsset(bytes, filename, idempotencyKey);
     return { file: { type: "asset_id", asset_id: asset.asset_id }, uploadedAssetId: asset.asset_id };
+}
+
+/**
+ * A direct upload: declare the file (its sha256, which storage enforces), PUT it streamed from disk with
+ * progress shown, and complete it. Retries reuse the same asset: the declaration carries an Idempotency-Key
+ * derived from the create's, and an interrupted PUT goes again to the same URL. An asset whose upload
+ * fails is deleted, so a failed create leaves none behind.
+ */
+async function uploadDirect(
+    client: HeyGenClient, file: { path: string; size: number; sha256?: string; mediaType?: string }, property: string, idempotencyKey: string, changed: () => Error,
+): Promise<string> {
+    const name = path.basename(file.path);
+    const target = await client.createDirectUpload(
+        { filename: name, content_type: file.mediaType ?? "video/mp4", size_bytes: file.size, ...(file.sha256 ? { checksum_sha256: file.sha256 } : {}) },
+        `${idempotencyKey}:direct`,
+    );
+    try {
+        const progress = progressReporter(`heygen: uploading ${property} '${name}'`, file.size, (m) => void tell(m, true));
+        await tell(`heygen: uploading ${property} '${name}' (${fmtSize(file.size)}) directly to HeyGen's storage`, true);
+        let sent: { sha256: string };
+        try {
+            sent = await client.putFile(target, file, (n) => progress.update(n));
+        } catch (e) {
+            // Storage checks the bytes against the sha256 `check` computed: a mismatch means the file changed.
+            if (e instanceof BadRequestError && /BadDigest/.test(e.message + (e.code ?? ""))) throw changed();
+            throw e;
+        }
+        if (file.sha256 && sent.sha256 !== file.sha256) throw changed();
+        await client.completeUpload(target.asset_id, sent.sha256, `${idempotencyKey}:complete`);
+        await tell(progress.done());
+        return target.asset_id;
+    } catch (e) {
+        await client.deleteAsset(target.asset_id).catch(() => undefined);
+        throw e;
+    }
+}
+
+/** sha256 and size of a file, read in 1 MB pieces: a file of gigabytes never sits in memory. */
+export function hashFile(abs: string): { sha256: string; size: number } {
+    const h = crypto.createHash("sha256");
+    const buf = Buffer.allocUnsafe(1024 * 1024);
+    const fd = fs.openSync(abs, "r");
+    let total = 0;
+    try {
+        for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; total += n) h.update(buf.subarray(0, n));
+    } finally {
+        fs.closeSync(fd);
+    }
+    return { sha256: h.digest("hex"), size: total };
 }
 
 /**

@@ -13,6 +13,7 @@ import {
 } from "./common";
 import { digitalTwinKind } from "./digitalTwinLook";
 import { forgetListings } from "./lookReads";
+import { releaseAssets, withAssetsReleased } from "./uploadedAssets";
 import { type LookKind, type LookWait, waitIsOver } from "./looks";
 import { photoKind } from "./photoLook";
 import { promptKind } from "./promptLook";
@@ -145,10 +146,11 @@ export const avatarGroupHandlers = {
             const kind = KINDS[fl.type as FirstLookType];
             const key = newIdempotencyKey();
             const { body, uploadedAssetIds } = await kind.createBody(fl, api, key);
-            const created = await api.createAvatar({ type: kind.createType, name: inputs.name as string, ...body } as CreateAvatarRequest, key);
+            const created = await api.createAvatar({ type: kind.createType, name: inputs.name as string, ...body } as CreateAvatarRequest, key)
+                .catch(async (e) => Promise.reject((await releaseAssets(api, uploadedAssetIds, "gone"), e)));
             let look = created.avatar_item;
             if (lookName(inputs) !== look.name) look = await api.renameLook(look.id, lookName(inputs));
-            return await settle(api, created.avatar_group.id, created.avatar_group, look, inputs, uploadedAssetIds.length ? { uploadedAssetIds } : {});
+            return await withAssetsReleased(api, settle(api, created.avatar_group.id, created.avatar_group, look, inputs, uploadedAssetIds.length ? { uploadedAssetIds } : {}));
         } catch (e) {
             throw explain(e, `creating avatar group "${inputs.name}"`);
         }
@@ -167,16 +169,17 @@ export const avatarGroupHandlers = {
             const firstLookId = olds.firstLookId as string;
             const look = lookName(olds) !== lookName(news) ? await api.renameLook(firstLookId, lookName(news)) : await api.getLook(firstLookId);
             const extra = olds.uploadedAssetIds ? { uploadedAssetIds: olds.uploadedAssetIds } : {};
-            return { outs: (await settle(api, id, undefined, look, news, extra)).outs };
+            return { outs: (await withAssetsReleased(api, settle(api, id, undefined, look, news, extra))).outs };
         } catch (e) {
             throw explain(e, `updating avatar group "${news.name}"`);
         }
     },
 
-    async delete(id: string) {
+    async delete(id: string, props?: Record<string, unknown>) {
         forgetListings();
         try {
             await orGone(() => client().deleteGroup(id));
+            await releaseAssets(client(), props?.uploadedAssetIds, "gone", true);
         } catch (e) {
             throw explain(e, `deleting avatar group ${id}`);
         }

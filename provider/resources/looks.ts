@@ -6,6 +6,7 @@ import type { AvatarLookItem, AvatarType, CreateAvatarRequest, CreateType } from
 import { type HeyGenClient, newIdempotencyKey } from "../client";
 import { type FileKind, type StoredFileSource, checkFileSource, toApiFile } from "../files";
 import { forgetListings, readLook } from "./lookReads";
+import { releaseAssets, withAssetsReleased } from "./uploadedAssets";
 import { client } from "../config";
 import {
     type DiffRules, type Failure, checkId, checkKeyIfChanged, checkName, checkWaitInputs, decideDiff, explain, orGone,
@@ -173,9 +174,9 @@ export function lookHandlers(kind: LookKind) {
                 const created = await api.createAvatar(
                     { type: kind.createType, name: inputs.name as string, avatar_group_id: inputs.groupId as string, ...body } as CreateAvatarRequest,
                     key,
-                );
+                ).catch(async (e) => Promise.reject((await releaseAssets(api, uploadedAssetIds, "gone"), e)));
                 const extra = uploadedAssetIds.length ? { uploadedAssetIds } : {};
-                return await settle(api, created.avatar_item, inputs, extra);
+                return await withAssetsReleased(api, settle(api, created.avatar_item, inputs, extra));
             } catch (e) {
                 throw explain(e, `creating ${describe(inputs)}`);
             }
@@ -198,16 +199,17 @@ export function lookHandlers(kind: LookKind) {
                 if (kind.renamable && olds.name !== news.name) look = await api.renameLook(id, news.name as string);
                 else look = await api.getLook(id);
                 const extra = olds.uploadedAssetIds ? { uploadedAssetIds: olds.uploadedAssetIds } : {};
-                return { outs: (await settle(api, look, news, extra)).outs };
+                return { outs: (await withAssetsReleased(api, settle(api, look, news, extra))).outs };
             } catch (e) {
                 throw explain(e, `updating ${describe(news)}`);
             }
         },
 
-        async delete(id: string) {
+        async delete(id: string, props?: Record<string, unknown>) {
             forgetListings();
             try {
                 await orGone(() => client().deleteLook(id));
+                await releaseAssets(client(), props?.uploadedAssetIds, "gone", true);
             } catch (e) {
                 throw explain(e, `deleting ${kind.title} ${id}`);
             }
