@@ -17,6 +17,14 @@ export class UploadRejected extends Error {
 const RUN = 1024 * 1024;
 const ZEROS = Buffer.alloc(RUN);
 
+function allZero(b: Buffer): boolean {
+    for (let at = 0; at < b.length; at += RUN) {
+        const piece = b.subarray(at, at + RUN);
+        if (!piece.equals(ZEROS.subarray(0, piece.length))) return false;
+    }
+    return true;
+}
+
 export class BlobStore {
     readonly dir: string;
     private readonly temporary: boolean;
@@ -71,7 +79,7 @@ export class BlobStore {
             if (runLength === 0) return;
             const buf = run.length === 1 ? run[0] : Buffer.concat(run, runLength);
             // A run of zeros becomes a hole: the file is extended by the final truncate.
-            if (!(buf.length <= RUN && buf.equals(ZEROS.subarray(0, buf.length)))) await fh.write(buf, 0, buf.length, pos);
+            if (!allZero(buf)) await fh.write(buf, 0, buf.length, pos);
             pos += buf.length;
             run = [];
             runLength = 0;
