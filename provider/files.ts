@@ -167,8 +167,8 @@ export async function toApiFile(src: StoredFileSource, property: string, client:
 }
 
 /**
- * A direct upload: declare the file (its sha256, which storage enforces), PUT it streamed from disk with
- * progress shown, and complete it. Retries reuse the same asset: the declaration carries an Idempotency-Key
+ * A direct upload: declare the file with its sha256 (which storage enforces: bytes that differ from what
+ * `check` hashed are refused), PUT it streamed from disk with progress shown, and complete it. Retries reuse the same asset: the declaration carries an Idempotency-Key
  * derived from the create's, and an interrupted PUT goes again to the same URL. An asset whose upload
  * fails is deleted, so a failed create leaves none behind.
  */
@@ -183,16 +183,15 @@ async function uploadDirect(
     try {
         const progress = progressReporter(`heygen: uploading ${property} '${name}'`, file.size, (m) => void tell(m, true));
         await tell(`heygen: uploading ${property} '${name}' (${fmtSize(file.size)}) directly to HeyGen's storage`, true);
-        let sent: { sha256: string };
         try {
-            sent = await client.putFile(target, file, (n) => progress.update(n));
+            await client.putFile(target, file, (n) => progress.update(n));
         } catch (e) {
             // Storage checks the bytes against the sha256 `check` computed: a mismatch means the file changed.
             if (e instanceof BadRequestError && /BadDigest/.test(e.message + (e.code ?? ""))) throw changed();
             throw e;
         }
-        if (file.sha256 && sent.sha256 !== file.sha256) throw changed();
-        await client.completeUpload(target.asset_id, sent.sha256, `${idempotencyKey}:complete`);
+        // Completion cross-checks the stored bytes against the same sha256.
+        await client.completeUpload(target.asset_id, file.sha256, `${idempotencyKey}:complete`);
         await tell(progress.done());
         return target.asset_id;
     } catch (e) {

@@ -172,12 +172,14 @@ export class HeyGenClient {
     }
 
     /**
-     * PUTs a local file to a direct upload's presigned URL, streamed from disk (never whole in memory) and
-     * hashed on the way. The URL is storage, not the API: it gets `upload_headers` and never the key. An
+     * PUTs a local file to a direct upload's presigned URL, streamed from disk (never whole in memory). The
+     * bytes are checked by storage against the checksum declared with the upload (the spec: "S3 enforces it
+     * on upload"), so they are not hashed again here. The URL is storage, not the API: it gets
+     * `upload_headers` and never the key. An
      * interrupted PUT is sent again whole (a presigned PUT cannot resume) to the same URL, so it never
      * makes a second asset; the one retry policy decides when (PUT counts as idempotent).
      */
-    async putFile(target: DirectUpload, file: LocalFile, onProgress?: (sent: number) => void): Promise<{ sha256: string }> {
+    async putFile(target: DirectUpload, file: LocalFile, onProgress?: (sent: number) => void): Promise<void> {
         const operation = "PUT upload_url";
         for (let retries = 0; ; retries++) {
             let error: HeyGenError;
@@ -193,10 +195,9 @@ export class HeyGenClient {
         }
     }
 
-    private putOnce(target: DirectUpload, file: LocalFile, operation: string, onProgress?: (sent: number) => void): Promise<{ sha256: string }> {
+    private putOnce(target: DirectUpload, file: LocalFile, operation: string, onProgress?: (sent: number) => void): Promise<void> {
         return new Promise((resolve, reject) => {
             const url = new URL(target.upload_url);
-            const hash = crypto.createHash("sha256");
             let settled = false;
             const done = (f: () => void) => {
                 if (!settled) {
@@ -211,7 +212,6 @@ export class HeyGenClient {
             const src = fs.createReadStream(file.path, { highWaterMark: 1024 * 1024 });
             let sent = 0;
             src.on("data", (chunk) => {
-                hash.update(chunk as Buffer);
                 sent += chunk.length;
                 onProgress?.(sent);
             });
@@ -242,7 +242,7 @@ export class HeyGenClient {
                     const status = res.statusCode ?? 0;
                     if (status >= 200 && status < 300) {
                         if (sent !== file.size) return done(() => reject(new HeyGenError(`${file.path} has ${sent} bytes, not ${file.size}`, { operation })));
-                        return done(() => resolve({ sha256: hash.digest("hex") }));
+                        return done(() => resolve());
                     }
                     const requestId = [res.headers["x-request-id"], res.headers["x-amz-request-id"]].find((v) => typeof v === "string") as string | undefined;
                     done(() => reject(errorFromResponse(status, storageErrorBody(body), { requestId, retryAfter: res.headers["retry-after"] as string | undefined }, operation)));
