@@ -11,6 +11,7 @@ import { LIMITS, type FileInput } from "../api/schema";
 import { type HeyGenClient, BadRequestError } from "./client";
 import { progressReporter, size as fmtSize, tell } from "./progress";
 import { type Failure, isUnknown } from "./resources/common";
+import { journal } from "./resources/uploadedAssets";
 
 /** What users write. */
 export interface FileSource {
@@ -144,6 +145,7 @@ export function uploadRoute(size: number): "proxied" | "direct" {
 export async function toApiFile(src: StoredFileSource, property: string, client: HeyGenClient, idempotencyKey: string): Promise<{ file: FileInput; uploadedAssetId?: string }> {
     if (src.url) return { file: { type: "url", url: src.url } };
     if (src.assetId) return { file: { type: "asset_id", asset_id: src.assetId } };
+    await journal.sweep(client); // what creates killed mid-way left behind
     let bytes: Buffer;
     let filename: string;
     if (src.path) {
@@ -163,6 +165,7 @@ export async function toApiFile(src: StoredFileSource, property: string, client:
         filename = `${property.replace(/\W+/g, "-")}.${(src.mediaType ?? "bin").split("/")[1]}`;
     }
     const asset = await client.uploadAsset(bytes, filename, idempotencyKey);
+    journal.note(asset.asset_id);
     return { file: { type: "asset_id", asset_id: asset.asset_id }, uploadedAssetId: asset.asset_id };
 }
 
@@ -180,6 +183,7 @@ async function uploadDirect(
         { filename: name, content_type: file.mediaType ?? "video/mp4", size_bytes: file.size, ...(file.sha256 ? { checksum_sha256: file.sha256 } : {}) },
         `${idempotencyKey}:direct`,
     );
+    journal.note(target.asset_id);
     try {
         const progress = progressReporter(`heygen: uploading ${property} '${name}'`, file.size, (m) => void tell(m, true));
         await tell(`heygen: uploading ${property} '${name}' (${fmtSize(file.size)}) directly to HeyGen's storage`, true);
@@ -195,7 +199,7 @@ async function uploadDirect(
         await tell(progress.done());
         return target.asset_id;
     } catch (e) {
-        await client.deleteAsset(target.asset_id).catch(() => undefined);
+        await client.deleteAsset(target.asset_id).then(() => journal.forget([target.asset_id]), () => undefined);
         throw e;
     }
 }

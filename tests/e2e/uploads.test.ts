@@ -2,6 +2,7 @@
 // go through HeyGen's direct upload (one dropped PUT on the way), progress is shown, assets are deleted
 // once their look has trained and the rest at destroy, and nothing the provider uploaded is left behind.
 import { strict as assert } from "assert";
+import { spawn } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
@@ -113,5 +114,37 @@ describe("large footage through the real engine (direct uploads, asset clean-up)
         assert.deepEqual(after.assets, [], "destroy leaves no asset the provider uploaded");
         assert.deepEqual(after.looks.filter((l: any) => !l.public), []);
         assert.deepEqual(fs.readdirSync(emu.store.blobs.dir), [], "nor their bytes");
+    });
+
+    it("deletes the asset of a create killed after its upload, on the next up, and uploads once more", async () => {
+        const file = videoFile(path.join(media_, "killed.mp4"), 40 * MB);
+        await p.ok(["config", "set", "twins", "[]"]);
+        assert.equal((await p.apply("up")).result, "succeeded", "the group first");
+        await p.ok(["config", "set", "twins", JSON.stringify([{ name: "killed", path: file }])]);
+        // The create hangs after the upload: the run is killed there, as Ctrl-C twice or a lost machine would.
+        await control.post("/_emulator/faults", { method: "POST", path: "/v3/avatars", action: "latency", latencyMs: 60_000, times: 1 });
+        await control.del("/_emulator/requests");
+        const child = spawn("pulumi", ["up", "--yes", "--skip-preview", "--non-interactive"], { cwd: p.dir, env: { ...process.env, ...p.env }, detached: true, stdio: "ignore" });
+        const exited = new Promise((r) => child.on("exit", r));
+        for (let i = 0; i < 600; i++) {
+            const log = (await control.get("/_emulator/requests")).body.data as { method: string; path: string }[];
+            if (log.some((e) => e.path.endsWith("/complete"))) break;
+            await new Promise((r) => setTimeout(r, 200));
+        }
+        await new Promise((r) => setTimeout(r, 500)); // the create is on its way
+        process.kill(-child.pid!, "SIGKILL"); // the engine, the program and the provider
+        await exited;
+        const abandoned = (await control.get("/_emulator/state")).body.assets.map((a: any) => a.id);
+        assert.equal(abandoned.length, 1, "the killed run uploaded its file");
+        await control.del("/_emulator/faults");
+
+        await p.ok(["cancel", "--yes"]).catch(() => undefined); // a killed run leaves the file backend locked
+        const up = await p.apply("up");
+        assert.equal(up.result, "succeeded", up.stdout.slice(-3000));
+        const assets = (await control.get("/_emulator/state")).body.assets.map((a: any) => a.id);
+        assert.equal(assets.length, 1);
+        assert.notEqual(assets[0], abandoned[0], "the abandoned asset was deleted, the file uploaded anew");
+        assert.equal((await p.apply("destroy")).result, "succeeded");
+        assert.deepEqual((await control.get("/_emulator/state")).body.assets, []);
     });
 });

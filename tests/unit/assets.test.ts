@@ -12,7 +12,7 @@ import { HeyGenClient } from "../../provider/client";
 import { uploadRoute } from "../../provider/files";
 import { configure, handlers } from "../../provider/handlers";
 import { progressReporter } from "../../provider/progress";
-import { assetsNeeded } from "../../provider/resources/uploadedAssets";
+import { type JournalEntry, abandoned, assetsNeeded, journal } from "../../provider/resources/uploadedAssets";
 import { http, media, photoUrl, videoUrl } from "../support/http";
 
 const MB = 1024 * 1024;
@@ -288,6 +288,19 @@ describe("assets", function () {
                 assert.equal(assetsNeeded(status), needed, String(status));
             }
         });
+        it("calls an upload abandoned when its process is gone or it is a day old, for this account only", () => {
+            const e = (over: Partial<JournalEntry>): JournalEntry => ({ assetId: "a", account: "acct", pid: 1234, at: 0, ...over });
+            const dead = () => false;
+            const live = () => true;
+            const cases: [string, JournalEntry, (pid: number) => boolean, number, boolean][] = [
+                ["dead process", e({}), dead, 1000, true],
+                ["live process", e({}), live, 1000, false],
+                ["live but a day old", e({}), live, 24 * 3600 * 1000 + 1, true],
+                ["another account", e({ account: "other" }), dead, 1000, false],
+                ["this process", e({ pid: process.pid }), dead, 1000, false],
+            ];
+            for (const [name, entry, alive, now, want] of cases) assert.equal(abandoned(entry, "acct", alive, now), want, name);
+        });
         it("reports progress at most every interval, with rate and time left", () => {
             let t = 0;
             const out: string[] = [];
@@ -382,6 +395,27 @@ describe("assets", function () {
             assert.equal(r.failures?.[0]?.property, "footage.path");
             assert.match(r.failures![0].reason, /at most 5120\.0 MB/);
             fs.rmSync(big);
+        });
+
+        it("deletes what an upload of a dead process left, on the next upload for the same account", async () => {
+            const form = new FormData();
+            form.append("file", new Blob([new Uint8Array(media.mp4())]), "orphan.mp4");
+            const orphan = (await api.call("POST", "/v3/assets", { body: form })).body.data.asset_id;
+            const dead = await new Promise<number>((resolve) => {
+                const c = require("child_process").spawn(process.execPath, ["-e", "0"]);
+                c.on("exit", () => resolve(c.pid));
+            });
+            journal.note(orphan);
+            const file = path.join(journal.dir(), `${orphan}.json`);
+            fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, "utf8")), pid: dead }));
+            journal.reset();
+            videoFile(path.join(dir, "after.mp4"), 1000);
+            const c = await check({ groupId: await group(), name: "After", footage: { path: "after.mp4" } });
+            const r = await handlers("digitalTwinLook").create(c.inputs);
+            const ids = (await state()).assets.map((a: any) => a.id);
+            assert.deepEqual(ids, r.outs.uploadedAssetIds, "the orphan is gone, the new upload stays");
+            assert.equal(fs.existsSync(file), false);
+            assert.equal(fs.existsSync(path.join(journal.dir(), `${ids[0]}.json`)), false, "a create that answered leaves no note");
         });
     });
 });
