@@ -28,8 +28,9 @@ export interface ProjectFiles {
 /** A Pulumi project on disk (`runtime: nodejs`) with its own state directory. */
 export class CliProject {
     readonly env: Record<string, string>;
-    constructor(readonly dir: string, extraEnv: Record<string, string> = {}) {
-        this.env = { ...engineEnv({ stateDir: path.join(dir, ".state"), homeDir: path.join(WORK, ".pulumi-home") }), ...extraEnv };
+    /** `stateDir` defaults to `<dir>/.state`; give one to run a project directory (the repo itself) with state of its own. */
+    constructor(readonly dir: string, extraEnv: Record<string, string> = {}, stateDir = path.join(dir, ".state")) {
+        this.env = { ...engineEnv({ stateDir, homeDir: path.join(WORK, ".pulumi-home") }), ...extraEnv };
     }
 
     static create(name: string, files: ProjectFiles, extraEnv: Record<string, string> = {}): CliProject {
