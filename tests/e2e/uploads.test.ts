@@ -132,10 +132,13 @@ describe("large footage through the real engine (direct uploads, asset clean-up)
             await new Promise((r) => setTimeout(r, 200));
         }
         await new Promise((r) => setTimeout(r, 500)); // the create is on its way
-        process.kill(-child.pid!, "SIGKILL"); // the engine, the program and the provider
-        await exited;
         const abandoned = (await control.get("/_emulator/state")).body.assets.map((a: any) => a.id);
         assert.equal(abandoned.length, 1, "the killed run uploaded its file");
+        // The engine starts the provider in a process group of its own: the note of the upload names it.
+        const note = JSON.parse(fs.readFileSync(path.join(os.tmpdir(), "pulumi-heygen-uploads", `${abandoned[0]}.json`), "utf8"));
+        process.kill(-child.pid!, "SIGKILL"); // the engine and the program
+        process.kill(note.pid, "SIGKILL"); // and the provider, mid-create
+        await exited;
         await control.del("/_emulator/faults");
 
         await p.ok(["cancel", "--yes"]).catch(() => undefined); // a killed run leaves the file backend locked
