@@ -171,9 +171,10 @@ export async function toApiFile(src: StoredFileSource, property: string, client:
 
 /**
  * A direct upload: declare the file with its sha256 (which storage enforces: bytes that differ from what
- * `check` hashed are refused), PUT it streamed from disk with progress shown, and complete it. Retries reuse the same asset: the declaration carries an Idempotency-Key
- * derived from the create's, and an interrupted PUT goes again to the same URL. An asset whose upload
- * fails is deleted, so a failed create leaves none behind.
+ * `check` hashed are refused), PUT it streamed from disk with progress shown, and complete it. Retries
+ * reuse the same asset: the declaration carries an Idempotency-Key derived from the create's, and an
+ * interrupted PUT goes again to the same URL. An asset whose upload fails is deleted, so a failed create
+ * leaves none behind.
  */
 async function uploadDirect(
     client: HeyGenClient, file: { path: string; size: number; sha256?: string; mediaType?: string }, property: string, idempotencyKey: string, changed: () => Error,
