@@ -76,7 +76,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     // JSON only (multipart for assets, form posts for the consent page): HeyGen rejects text bodies.
     app.removeContentTypeParser("text/plain");
     // Bodies the spec makes optional: an empty JSON body is `{}`, and so is a POST or PATCH without one.
-    const json = app.getDefaultJsonParser("error", "ignore");
+    const json = app.getDefaultJsonParser("error", "error");
     app.removeContentTypeParser("application/json");
     app.addContentTypeParser("application/json", { parseAs: "string" }, (req, body, done) =>
         (body as string).trim() === "" ? done(null, {}) : json(req, body as string, done));
