@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { LIMITS, type FileInput } from "../api/schema";
-import { type HeyGenClient, BadRequestError } from "./client";
+import { type HeyGenClient, BadRequestError, NotFoundError } from "./client";
 import { progressReporter, size as fmtSize, tell } from "./progress";
 import { type Failure, isUnknown } from "./resources/common";
 import { journal } from "./resources/uploadedAssets";
@@ -145,7 +145,24 @@ export function uploadRoute(size: number): "proxied" | "direct" {
 export async function toApiFile(src: StoredFileSource, property: string, client: HeyGenClient, idempotencyKey: string): Promise<{ file: FileInput; uploadedAssetId?: string }> {
     if (src.url) return { file: { type: "url", url: src.url } };
     if (src.assetId) return { file: { type: "asset_id", asset_id: src.assetId } };
-    await journal.sweep(client); // what creates killed mid-way left behind
+    const uploaded = await upload(src, property, client, idempotencyKey);
+    await journal.sweep(client); // what creates killed mid-way left behind (never this process's uploads)
+    return uploaded;
+}
+
+/**
+ * Creates keep their Idempotency-Key across runs, so an upload's key may replay an asset of an earlier,
+ * killed run (reused: no second upload) or one deleted since (then a fresh key uploads again).
+ */
+async function upload(src: StoredFileSource, property: string, client: HeyGenClient, idempotencyKey: string): Promise<{ file: FileInput; uploadedAssetId: string }> {
+    const state = async (id: string) => {
+        try {
+            return (await client.getAsset(id)).url === null ? "pending" : "complete";
+        } catch (e) {
+            if (e instanceof NotFoundError) return "gone";
+            throw e;
+        }
+    };
     let bytes: Buffer;
     let filename: string;
     if (src.path) {
@@ -154,7 +171,7 @@ export async function toApiFile(src: StoredFileSource, property: string, client:
         const now = fs.statSync(abs).size;
         if (src.size !== undefined && now !== src.size) throw changed();
         if (uploadRoute(now) === "direct") {
-            const assetId = await uploadDirect(client, { path: abs, size: now, sha256: src.sha256, mediaType: src.mediaType }, property, idempotencyKey, changed);
+            const assetId = await uploadDirect(client, { path: abs, size: now, sha256: src.sha256, mediaType: src.mediaType }, property, idempotencyKey, changed, state);
             return { file: { type: "asset_id", asset_id: assetId }, uploadedAssetId: assetId };
         }
         bytes = fs.readFileSync(abs);
@@ -164,7 +181,8 @@ export async function toApiFile(src: StoredFileSource, property: string, client:
         bytes = unstage(src.sha256!, property);
         filename = `${property.replace(/\W+/g, "-")}.${(src.mediaType ?? "bin").split("/")[1]}`;
     }
-    const asset = await client.uploadAsset(bytes, filename, idempotencyKey);
+    let asset = await client.uploadAsset(bytes, filename, idempotencyKey);
+    if ((await state(asset.asset_id)) === "gone") asset = await client.uploadAsset(bytes, filename, `${idempotencyKey}:${crypto.randomUUID()}`);
     journal.note(asset.asset_id);
     return { file: { type: "asset_id", asset_id: asset.asset_id }, uploadedAssetId: asset.asset_id };
 }
@@ -178,13 +196,25 @@ export async function toApiFile(src: StoredFileSource, property: string, client:
  */
 async function uploadDirect(
     client: HeyGenClient, file: { path: string; size: number; sha256?: string; mediaType?: string }, property: string, idempotencyKey: string, changed: () => Error,
+    state: (id: string) => Promise<"pending" | "complete" | "gone">,
 ): Promise<string> {
     const name = path.basename(file.path);
-    const target = await client.createDirectUpload(
+    const declare = (key: string) => client.createDirectUpload(
         { filename: name, content_type: file.mediaType ?? "video/mp4", size_bytes: file.size, ...(file.sha256 ? { checksum_sha256: file.sha256 } : {}) },
-        `${idempotencyKey}:direct`,
+        key,
     );
+    let target = await declare(`${idempotencyKey}:direct`);
+    let now = await state(target.asset_id);
+    if (now === "gone") {
+        target = await declare(`${idempotencyKey}:direct:${crypto.randomUUID()}`);
+        now = "pending";
+    }
     journal.note(target.asset_id);
+    if (now === "complete") {
+        // An earlier run uploaded these very bytes (the declaration carries their sha256): reuse them.
+        await client.completeUpload(target.asset_id, file.sha256, `${idempotencyKey}:complete`);
+        return target.asset_id;
+    }
     try {
         const progress = progressReporter(`heygen: uploading ${property} '${name}'`, file.size, (m) => void tell(m, true));
         await tell(`heygen: uploading ${property} '${name}' (${fmtSize(file.size)}) directly to HeyGen's storage`, true);

@@ -342,7 +342,7 @@ describe("assets", function () {
             await log();
             const r = await handlers("digitalTwinLook").create(c.inputs);
             assert.deepEqual((await log()).map((e) => `${e.method} ${e.path}`), [
-                "POST /v3/assets/direct-uploads", "PUT /_storage/uploads/:id", "POST /v3/assets/:id/complete", "POST /v3/avatars",
+                "POST /v3/assets/direct-uploads", "GET /v3/assets/:id", "PUT /_storage/uploads/:id", "POST /v3/assets/:id/complete", "POST /v3/avatars",
             ]);
             assert.equal(r.outs.status, "pending_consent");
             const ids = r.outs.uploadedAssetIds as string[];

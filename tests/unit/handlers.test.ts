@@ -181,7 +181,7 @@ describe("handlers (against the emulator)", function () {
                 const inputs = await checked("avatarGroup", { name: "Local", firstLook: { type: "photo", name: "Local - headshot", image: { path: "me.png" } } });
                 await calls();
                 const r = await handlers("avatarGroup").create(inputs);
-                assert.deepEqual(await calls(), ["POST /v3/assets", "POST /v3/avatars", "PATCH /v3/avatars/looks/:id", "GET /v3/avatars/:id", "DELETE /v3/assets/:id"]);
+                assert.deepEqual(await calls(), ["POST /v3/assets", "GET /v3/assets/:id", "POST /v3/avatars", "PATCH /v3/avatars/looks/:id", "GET /v3/avatars/:id", "DELETE /v3/assets/:id"]);
                 assert.equal(r.outs.status, "completed");
                 assert.equal(r.outs.uploadedAssetIds, undefined, "the asset is deleted once training ended");
                 assert.deepEqual((await control.get("/_emulator/state")).body.assets, []);
@@ -200,7 +200,7 @@ describe("handlers (against the emulator)", function () {
             await calls();
             const r = await handlers("photoLook").create(inputs);
             assert.equal(JSON.stringify(r.outs).includes(data), false);
-            assert.deepEqual(await calls(), ["POST /v3/assets", "POST /v3/avatars", "GET /v3/avatars/looks/:id", "DELETE /v3/assets/:id"]);
+            assert.deepEqual(await calls(), ["POST /v3/assets", "GET /v3/assets/:id", "POST /v3/avatars", "GET /v3/avatars/looks/:id", "DELETE /v3/assets/:id"]);
             assert.deepEqual((await control.get("/_emulator/state")).body.assets, [], "uploaded, then deleted once trained");
         });
         it("creates no duplicate when the create's connection drops after it was applied", async () => {
