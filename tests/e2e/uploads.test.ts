@@ -116,7 +116,7 @@ describe("large footage through the real engine (direct uploads, asset clean-up)
         assert.deepEqual(fs.readdirSync(emu.store.blobs.dir), [], "nor their bytes");
     });
 
-    it("deletes the asset of a create killed after its upload, on the next up, and uploads once more", async () => {
+    it("reuses the upload of a create killed after it, on the next up, and destroy leaves no asset", async () => {
         const file = videoFile(path.join(media_, "killed.mp4"), 40 * MB);
         await p.ok(["config", "set", "twins", "[]"]);
         assert.equal((await p.apply("up")).result, "succeeded", "the group first");
@@ -142,11 +142,14 @@ describe("large footage through the real engine (direct uploads, asset clean-up)
         await control.del("/_emulator/faults");
 
         await p.ok(["cancel", "--yes"]).catch(() => undefined); // a killed run leaves the file backend locked
+        await control.del("/_emulator/requests");
         const up = await p.apply("up");
         assert.equal(up.result, "succeeded", up.stdout.slice(-3000));
         const assets = (await control.get("/_emulator/state")).body.assets.map((a: any) => a.id);
-        assert.equal(assets.length, 1);
-        assert.notEqual(assets[0], abandoned[0], "the abandoned asset was deleted, the file uploaded anew");
+        // The create's Idempotency-Key is the killed run's, so its upload is found again and reused.
+        assert.deepEqual(assets, abandoned, "one asset: the killed run's, reused");
+        const log = (await control.get("/_emulator/requests")).body.data as { method: string; path: string }[];
+        assert.equal(log.filter((e) => e.method === "PUT").length, 0, "no byte sent twice");
         assert.equal((await p.apply("destroy")).result, "succeeded");
         assert.deepEqual((await control.get("/_emulator/state")).body.assets, []);
     });
