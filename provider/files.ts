@@ -11,7 +11,7 @@ import { LIMITS, type FileInput } from "../api/schema";
 import { type HeyGenClient, BadRequestError, NotFoundError } from "./client";
 import { progressReporter, size as fmtSize, tell } from "./progress";
 import { type Failure, isUnknown } from "./resources/common";
-import { journal } from "./resources/uploadedAssets";
+import { journal, releaseAssets } from "./resources/uploadedAssets";
 
 /** What users write. */
 export interface FileSource {
@@ -230,7 +230,7 @@ async function uploadDirect(
         await tell(progress.done());
         return target.asset_id;
     } catch (e) {
-        await client.deleteAsset(target.asset_id).then(() => journal.forget([target.asset_id]), () => undefined);
+        await releaseAssets(client, [target.asset_id], "gone"); // a 404 counts as deleted; a failure keeps the note
         throw e;
     }
 }
