@@ -7,6 +7,11 @@
 //   always run the installed version. Those paths are written into users' state: never move them.
 // - Should it be serialized by value (a linked checkout), each method still only `require`s the
 //   installed package at run time and forwards to it: nothing of the handlers is inlined.
+// - The handlers are required by their real path. Node keeps the path of a bare specifier resolved through
+//   package `exports` as it found it (through a symlinked node_modules: pnpm, a linked checkout), while the
+//   handlers' own relative requires resolve to real paths: without this the provider process would load
+//   two copies of the package, and the configuration (`heygen:apiKey`) given to one would be missing in
+//   the other.
 import type * as pulumi from "@pulumi/pulumi";
 
 export type ResourceKind = "avatarGroup" | "photoLook" | "promptLook" | "digitalTwinLook" | "consentRequest";
@@ -18,25 +23,25 @@ export function makeProvider(kind: ResourceKind): HeyGenProvider {
     return {
         kind,
         configure() {
-            return require("pulumi-heygen/handlers").run(this, "configure", arguments);
+            return require(require("fs").realpathSync(require.resolve("pulumi-heygen/handlers"))).run(this, "configure", arguments);
         },
         check() {
-            return require("pulumi-heygen/handlers").run(this, "check", arguments);
+            return require(require("fs").realpathSync(require.resolve("pulumi-heygen/handlers"))).run(this, "check", arguments);
         },
         diff() {
-            return require("pulumi-heygen/handlers").run(this, "diff", arguments);
+            return require(require("fs").realpathSync(require.resolve("pulumi-heygen/handlers"))).run(this, "diff", arguments);
         },
         create() {
-            return require("pulumi-heygen/handlers").run(this, "create", arguments);
+            return require(require("fs").realpathSync(require.resolve("pulumi-heygen/handlers"))).run(this, "create", arguments);
         },
         read() {
-            return require("pulumi-heygen/handlers").run(this, "read", arguments);
+            return require(require("fs").realpathSync(require.resolve("pulumi-heygen/handlers"))).run(this, "read", arguments);
         },
         update() {
-            return require("pulumi-heygen/handlers").run(this, "update", arguments);
+            return require(require("fs").realpathSync(require.resolve("pulumi-heygen/handlers"))).run(this, "update", arguments);
         },
         delete() {
-            return require("pulumi-heygen/handlers").run(this, "delete", arguments);
+            return require(require("fs").realpathSync(require.resolve("pulumi-heygen/handlers"))).run(this, "delete", arguments);
         },
     } as HeyGenProvider;
 }
