@@ -330,7 +330,7 @@ describe("a real account, safe by default (real engine; a one-key emulator stand
         const p = CliProject.create("staging", {
             "index.ts": `import * as heygen from "pulumi-heygen";
 const g = new heygen.AvatarGroup("g", { name: "G", firstLook: { type: "prompt", prompt: "a chef" } });
-new heygen.PhotoLook("inline", { groupId: g.groupId, name: "Inline", image: { base64: "${bytes.toString("base64")}", mediaType: "image/png" } });
+new heygen.PhotoLook("inline", { groupId: g.groupId, name: "Inline", image: { base64: "${bytes.toString("base64")}", mediaType: "image/png" }, waitFor: "created" });
 `,
         }, { HEYGEN_API_KEY: REAL_KEY, HEYGEN_API_BASE: emu.url, TMPDIR: tmp });
         const staged = () => fs.readdirSync(tmp, { recursive: true }).map(String).filter((f) => {
@@ -338,6 +338,9 @@ new heygen.PhotoLook("inline", { groupId: g.groupId, name: "Inline", image: { ba
             return f.includes("pulumi-heygen-staged") || (fs.statSync(full).isFile() && fs.readFileSync(full).includes(bytes));
         });
         try {
+            // The photo trains for a while and `up` does not wait for it, so its uploaded asset (deleted once
+            // training ends) is still there to compare with the declared bytes.
+            assert.equal((await control.put("/_emulator/timing", { photo: "600s" })).status, 200);
             await p.ok(["stack", "init", "dev"]);
             assert.equal((await p.preview()).exitCode, 0);
             assert.deepEqual(staged(), [], "a preview writes nothing");
