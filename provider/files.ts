@@ -6,7 +6,8 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { LIMITS, type FileInput } from "../api/schema";
+import { LIMITS } from "../api/constants";
+import type { FileInput } from "../api/schema";
 import type { HeyGenClient } from "./client";
 import { type Failure, isUnknown } from "./resources/common";
 
