@@ -7,17 +7,20 @@
 //   - a program using the resources and the client's types compiles with skipLibCheck off;
 //   - the size of what pulumi-heygen adds to a project that already has the SDK.
 // Packs the current build (run `npm run build` first). Needs the npm registry; works in a scratch
-// directory under .work/, never touching the repository's node_modules or lockfile.
+// directory under the system's temp dir, never touching the repository's node_modules or lockfile.
 "use strict";
 const { execFileSync } = require("child_process");
 const fs = require("fs");
+const os = require("os");
 const path = require("path");
 const { parseArgs } = require("util");
 
 const repo = path.resolve(__dirname, "..");
 const pkg = require(path.join(repo, "package.json"));
 const { values: args } = parseArgs({ options: { pulumi: { type: "string", default: pkg.devDependencies["@pulumi/pulumi"] }, keep: { type: "boolean", default: false } } });
-const scratch = path.join(repo, ".work", `check-package-${process.pid}`);
+// Outside the repository: inside it, Node and tsc would find what the package forgot in the repository's
+// own node_modules (TypeBox, fastify) and the checks would pass for the wrong reason.
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-heygen-check-package-"));
 const failures = [];
 const check = (ok, what) => {
     console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
@@ -39,8 +42,7 @@ const packages = (dir) => new Set(run("npm", ["ls", "--all", "--parseable"], { c
 const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
 
 try {
-    fs.mkdirSync(scratch, { recursive: true });
-    console.log(`== npm pack (node ${process.version}, @pulumi/pulumi ${args.pulumi}) in ${path.relative(repo, scratch)}`);
+    console.log(`== npm pack (node ${process.version}, @pulumi/pulumi ${args.pulumi}) in ${scratch}`);
     const packed = JSON.parse(execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", scratch], { cwd: repo, encoding: "utf8" }))[0];
     const tarball = path.join(scratch, packed.filename);
     const files = packed.files.map((f) => f.path);
