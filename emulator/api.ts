@@ -24,16 +24,18 @@ export interface ApiOptions {
     store: Store;
     /** The API's own processing time for a create, in ms (HeyGen takes ~3.5 s); settable at run time. */
     createMs: () => number;
+    /** When true, `Idempotency-Key` is ignored as by a server that does not support it; settable at run time. */
+    ignoreIdempotencyKeys: () => boolean;
 }
 
-export function registerApi(app: FastifyInstance, { store, createMs }: ApiOptions): void {
+export function registerApi(app: FastifyInstance, { store, createMs, ignoreIdempotencyKeys }: ApiOptions): void {
     const st = () => store.state;
     const changed = <T>(v: T): T => (store.touch(), v);
 
     // ---- idempotency: replay within 24 h, 409 while the first request runs ----
     async function idempotent(req: FastifyRequest, reply: FastifyReply, work: () => Promise<unknown>): Promise<unknown> {
         const raw = req.headers["idempotency-key"];
-        if (raw === undefined) return work();
+        if (raw === undefined || ignoreIdempotencyKeys()) return work();
         const key = Array.isArray(raw) ? raw[0] : raw;
         if (!new RegExp(LIMITS.idempotencyKeyPattern).test(key)) {
             throw bad("Idempotency-Key must be 1-255 characters of A-Z a-z 0-9 _ - : .", "Idempotency-Key");

@@ -14,6 +14,8 @@ const USAGE = `Usage: heygen-emulator [options]
   --prompt T            prompt training                                  (default 3s)
   --digital-twin T      digital twin training, after consent            (default 4s)
   --create-ms N         processing time of a create request in ms        (default 0)
+  --ignore-idempotency-keys
+                        ignore Idempotency-Key, like a server that does not support it
   --verbose             log every request
   -h, --help            show this help
 
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
                 prompt: { type: "string" },
                 "digital-twin": { type: "string" },
                 "create-ms": { type: "string" },
+                "ignore-idempotency-keys": { type: "boolean", default: false },
                 verbose: { type: "boolean", default: false },
                 help: { type: "boolean", short: "h", default: false },
             },
@@ -71,6 +74,7 @@ async function main(): Promise<void> {
     try {
         emulator = await startEmulator({
             port, host: values.host, dataDir: values["data-dir"], apiKeys: values["api-key"], timing, createMs, verbose: values.verbose,
+            ignoreIdempotencyKeys: values["ignore-idempotency-keys"],
         });
     } catch (e) {
         process.stderr.write(`heygen-emulator: ${(e as Error).message}\n`);

@@ -12,12 +12,14 @@ export interface ControlDeps {
     store: Store;
     faults: FaultTable;
     requests: RequestLogEntry[];
-    settings: { createMs: number };
+    settings: { createMs: number; ignoreIdempotencyKeys: boolean };
+    /** The settings the emulator was started with: reset returns to them. */
+    started: { createMs: number; ignoreIdempotencyKeys: boolean };
 }
 
 const bad = (message: string, param?: string) => new ApiError(400, "invalid_parameter", message, param);
 
-export function registerControl(app: FastifyInstance, { store, faults, requests, settings }: ControlDeps): void {
+export function registerControl(app: FastifyInstance, { store, faults, requests, settings, started }: ControlDeps): void {
     const st = () => store.state;
     const body = (req: { body?: unknown }) => (req.body ?? {}) as Record<string, unknown>;
 
@@ -27,7 +29,17 @@ export function registerControl(app: FastifyInstance, { store, faults, requests,
         store.reset();
         faults.clear();
         requests.length = 0;
+        settings.ignoreIdempotencyKeys = started.ignoreIdempotencyKeys;
         return { ok: true };
+    });
+
+    // A server that does not support Idempotency-Key: {"ignoreKeys": true} makes every keyed POST run as new.
+    app.get("/_emulator/idempotency", async () => ({ ignoreKeys: settings.ignoreIdempotencyKeys }));
+    app.put("/_emulator/idempotency", async (req) => {
+        const v = body(req).ignoreKeys;
+        if (typeof v !== "boolean") throw bad("ignoreKeys must be true or false", "ignoreKeys");
+        settings.ignoreIdempotencyKeys = v;
+        return { ignoreKeys: v };
     });
 
     /** Everything, with the API's views beside the raw records (no read is counted). */
@@ -38,6 +50,7 @@ export function registerControl(app: FastifyInstance, { store, faults, requests,
         idempotency_keys: Object.keys(st().idempotency).length,
         timing: store.timing,
         create_ms: settings.createMs,
+        ignore_idempotency_keys: settings.ignoreIdempotencyKeys,
     }));
 
     app.post("/_emulator/consent/:group_id", async (req) => {

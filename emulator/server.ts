@@ -27,6 +27,11 @@ export interface EmulatorOptions {
     createMs?: number;
     /** Log each request to stderr. */
     verbose?: boolean;
+    /**
+     * Ignore `Idempotency-Key` entirely, like a server that does not support it (HeyGen's generated
+     * OpenAPI spec lists the header only for batch endpoints). Default false.
+     */
+    ignoreIdempotencyKeys?: boolean;
 }
 
 export interface RequestLogEntry {
@@ -60,7 +65,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     const faults = new FaultTable();
     const requests: RequestLogEntry[] = [];
     let requestSeq = 0;
-    const settings = { createMs: opts.createMs ?? 0 };
+    const started = { createMs: opts.createMs ?? 0, ignoreIdempotencyKeys: opts.ignoreIdempotencyKeys ?? false };
+    const settings = { ...started };
 
     const app: FastifyInstance = Fastify({
         logger: opts.verbose ? { level: "info" } : false,
@@ -159,9 +165,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     app.setNotFoundHandler((req, reply) =>
         reply.code(404).send(new ApiError(404, "not_found", `No route for ${req.method} ${req.url.split("?")[0]}`).body()));
 
-    registerApi(app, { store, createMs: () => settings.createMs });
+    registerApi(app, { store, createMs: () => settings.createMs, ignoreIdempotencyKeys: () => settings.ignoreIdempotencyKeys });
     registerConsentPage(app, store);
-    registerControl(app, { store, faults, requests, settings });
+    registerControl(app, { store, faults, requests, settings, started });
 
     store.open(`heygen-emulator on ${host}`);
     try {

@@ -1,6 +1,7 @@
 // What the serialized shim calls in the provider process: `configure` once, then each kind's handlers.
 import type * as pulumi from "@pulumi/pulumi";
 import { configure as configureSettings } from "./config";
+import { noteCheck, noteDiff, noteId } from "./resources/createOnce";
 import { avatarGroupHandlers } from "./resources/avatarGroup";
 import { consentRequestHandlers } from "./resources/consentRequest";
 import { digitalTwinKind } from "./resources/digitalTwinLook";
@@ -41,5 +42,9 @@ export function configure(req: pulumi.dynamic.ConfigureRequest): void {
 export function run(provider: { kind: ResourceKind }, method: keyof Handlers | "configure", args: ArrayLike<unknown>): unknown {
     const a = Array.from(args) as any[];
     if (method === "configure") return configure(a[0]);
+    // What creates need to know about this run: which resources are in state, which ids are owned.
+    if (method === "check") noteCheck(a[0], a[1]);
+    else if (method === "diff") noteDiff(a[0], a[2]);
+    else if (method !== "create") noteId(a[0]);
     return (handlers(provider.kind)[method] as (...x: unknown[]) => unknown)(...a);
 }

@@ -7,7 +7,7 @@ import type {
     ConsentResponse, ListGroupsQuery, ListLooksQuery, Page, Single, UploadedAsset, UserInfo,
 } from "../../api/schema";
 import { ConnectionError, HeyGenError, TimeoutError, errorFromResponse } from "./errors";
-import { DEFAULT_RETRY, type RetryPolicy, decideRetry } from "./retry";
+import { DEFAULT_RETRY, type RetryPolicy, decideRetry, isInProgress } from "./retry";
 
 export const DEFAULT_BASE_URL = "https://api.heygen.com";
 
@@ -38,6 +38,7 @@ interface RequestSpec {
     body?: unknown;
     idempotencyKey?: string;
     timeout: keyof Timeouts;
+    lookBeforeResend?: boolean;
 }
 
 /** A fresh Idempotency-Key for one logical create: reused by its retries, never by a later create. */
@@ -82,8 +83,18 @@ export class HeyGenClient {
     }
 
     // ---- groups and looks ----
-    createAvatar(body: CreateAvatarRequest, idempotencyKey: string): Promise<CreateAvatarResponse["data"]> {
-        return this.data({ method: "POST", path: "/v3/avatars", body, idempotencyKey, timeout: "writeMs" });
+    /**
+     * Creates a look (and, without avatar_group_id, its group). `replayed` says the server answered from
+     * its Idempotency-Key record: the objects named may have been deleted since. With `lookBeforeResend`,
+     * a 5xx or network error is not resent here: the caller checks HeyGen first.
+     */
+    async createAvatar(body: CreateAvatarRequest, idempotencyKey: string, opts: { lookBeforeResend?: boolean } = {}): Promise<CreateAvatarResponse["data"] & { replayed?: boolean }> {
+        const res = await this.send<Single<CreateAvatarResponse["data"]>>({ method: "POST", path: "/v3/avatars", body, idempotencyKey, timeout: "writeMs", ...opts });
+        return { ...res.data.data, ...(header(res, "idempotent-replayed") === "true" ? { replayed: true } : {}) };
+    }
+    /** The timeout of one kind of request, in ms. */
+    timeoutMs(kind: keyof Timeouts): number {
+        return this.timeouts[kind];
     }
     getGroup(groupId: string): Promise<AvatarGroupItem> {
         return this.data({ method: "GET", path: `/v3/avatars/${enc(groupId)}`, timeout: "readMs" });
@@ -151,7 +162,11 @@ export class HeyGenClient {
 
     private async send<T>(spec: RequestSpec): Promise<AxiosResponse<T>> {
         const operation = `${spec.method} ${spec.path}`;
-        for (let retries = 0; ; retries++) {
+        // Ordinary retries and "still in progress" asks are counted apart (retry.ts).
+        let retries = 0;
+        let inProgress = 0;
+        let inProgressWaitedMs = 0;
+        for (;;) {
             let error: HeyGenError;
             try {
                 const res = await this.http.request<T>({
@@ -175,9 +190,16 @@ export class HeyGenClient {
             } catch (e) {
                 error = networkError(e, operation, this.timeouts[spec.timeout]);
             }
-            const decision = decideRetry({ method: spec.method, retriesSoFar: retries, hasIdempotencyKey: !!spec.idempotencyKey, error }, this.retry);
+            const decision = decideRetry(
+                { method: spec.method, retriesSoFar: retries, hasIdempotencyKey: !!spec.idempotencyKey, error, inProgressSoFar: inProgress, inProgressWaitedMs, lookBeforeResend: spec.lookBeforeResend },
+                this.retry,
+            );
             if (!decision.retry) throw error;
-            this.opts.onRetry?.({ operation, attempt: retries + 1, delayMs: decision.delayMs, reason: decision.reason });
+            if (isInProgress(error)) {
+                inProgress++;
+                inProgressWaitedMs += decision.delayMs;
+            } else retries++;
+            this.opts.onRetry?.({ operation, attempt: retries + inProgress, delayMs: decision.delayMs, reason: decision.reason });
             await this.sleep(decision.delayMs);
         }
     }

@@ -37,7 +37,14 @@ export class AuthenticationError extends HeyGenError {}
 export class InsufficientCreditError extends HeyGenError {}
 export class PermissionDeniedError extends HeyGenError {}
 export class NotFoundError extends HeyGenError {}
-export class ConflictError extends HeyGenError {}
+export class ConflictError extends HeyGenError {
+    /** `409 request_in_progress`: the first request with this Idempotency-Key still runs; its answer will come. */
+    get inProgress(): boolean {
+        return this.code === "request_in_progress";
+    }
+}
+/** 408: the server gave up waiting for our request; with an Idempotency-Key, asking again is safe. */
+export class RequestTimeoutError extends HeyGenError {}
 export class PayloadTooLargeError extends HeyGenError {}
 export class RateLimitError extends HeyGenError {
     /** Milliseconds the server asked us to wait (Retry-After), if it said. */
@@ -58,6 +65,7 @@ const BY_STATUS: [number, typeof HeyGenError][] = [
     [402, InsufficientCreditError],
     [403, PermissionDeniedError],
     [404, NotFoundError],
+    [408, RequestTimeoutError],
     [409, ConflictError],
     [413, PayloadTooLargeError],
     [422, BadRequestError],

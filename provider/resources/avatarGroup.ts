@@ -3,17 +3,19 @@
 // a different first look, makes a new group. The first look's name (photo and digital twin) changes in place.
 import * as pulumi from "@pulumi/pulumi";
 import type { AvatarGroupItem, AvatarLookItem, CreateAvatarRequest } from "../../api/schema";
-import { type HeyGenClient, newIdempotencyKey } from "../client";
+import type { HeyGenClient } from "../client";
 import { client } from "../config";
 import type { FileSource } from "../files";
+import { identity } from "../identity";
 import { providerFor } from "../shim";
 import {
-    type Failure, UNKNOWN, checkId, checkKeyIfChanged, checkName, checkWaitInputs, decideDiff, explain, isUnknown,
-    orGone, partialCreate, pick, toDiffResult, waitUntil,
+    type Failure, PartialCreateError, UNKNOWN, checkForceDestroy, checkId, checkKeyIfChanged, checkName, checkWaitInputs, decideDiff, explain,
+    isUnknown, orGone, partialCreate, pick, toDiffResult, waitUntil,
 } from "./common";
+import { type Candidate, createOnce, looksOfGroup } from "./createOnce";
 import { digitalTwinKind } from "./digitalTwinLook";
 import { forgetListings } from "./lookReads";
-import { type LookKind, type LookWait, waitIsOver } from "./looks";
+import { FAILED_ADVICE, type LookKind, type LookWait, waitIsOver } from "./looks";
 import { photoKind } from "./photoLook";
 import { promptKind } from "./promptLook";
 
@@ -44,6 +46,12 @@ export interface AvatarGroupArgs {
     waitFor?: pulumi.Input<LookWait>;
     /** How long to wait for the first look's training (default: the look kind's). */
     timeoutSeconds?: pulumi.Input<number>;
+    /**
+     * Destroying or replacing the group deletes every look in it (HeyGen deletes a group with its looks).
+     * Without this, that fails when the group holds looks this stack does not manage, and lists them.
+     * Set it (and run `pulumi up`, which changes it in place) before the destroy or replacement.
+     */
+    forceDestroy?: pulumi.Input<boolean>;
 }
 
 export interface AvatarGroupOutputs {
@@ -67,7 +75,7 @@ export interface AvatarGroupOutputs {
 }
 
 const KINDS: Record<FirstLookType, LookKind> = { photo: photoKind, prompt: promptKind, digital_twin: digitalTwinKind };
-const INPUTS = ["name", "firstLook", "adoptGroupId", "waitFor", "timeoutSeconds"] as const;
+const INPUTS = ["name", "firstLook", "adoptGroupId", "waitFor", "timeoutSeconds", "forceDestroy"] as const;
 
 export function groupOutputs(g: AvatarGroupItem): Omit<AvatarGroupOutputs, "firstLookId"> {
     return {
@@ -93,11 +101,12 @@ export function groupDiffView(inputs: Record<string, unknown>): Record<string, u
 export function decideGroupDiff(olds: Record<string, unknown>, news: Record<string, unknown>) {
     const d = decideDiff(groupDiffView(olds), groupDiffView(news), {
         replacing: ["name", "firstLookSource", "adoptGroupId"],
-        updatable: ["firstLookName", "waitFor", "timeoutSeconds"],
+        updatable: ["firstLookName", "waitFor", "timeoutSeconds", "forceDestroy"],
     });
     const replaces = d.replaces.map((k) => (k === "firstLookSource" ? "firstLook" : k));
-    // A group whose first look failed cannot be repaired in place.
-    return toDiffResult({ ...d, replaces }, olds.status === "failed" ? "status" : undefined);
+    // A group whose first look failed stays recorded as failed: a new one only when its inputs change or
+    // with `pulumi up --replace` (every create costs credits).
+    return toDiffResult({ ...d, replaces });
 }
 
 export const avatarGroupHandlers = {
@@ -106,6 +115,7 @@ export const avatarGroupHandlers = {
         checkName(news.name, "name", failures);
         checkId(news.adoptGroupId, "adoptGroupId", failures, false);
         checkWaitInputs(news, ["created", "trained"], failures);
+        checkForceDestroy(news, failures);
         let firstLook = news.firstLook;
         if (firstLook === undefined || firstLook === null) {
             failures.push({ property: "firstLook", reason: "is required: HeyGen creates a group only together with its first look" });
@@ -139,18 +149,74 @@ export const avatarGroupHandlers = {
     async create(inputs: Record<string, unknown>) {
         const api = client();
         forgetListings();
+        if (inputs.adoptGroupId) {
+            try {
+                return await adopt(api, inputs);
+            } catch (e) {
+                throw explain(e, `creating avatar group "${inputs.name}"`);
+            }
+        }
+        const fl = firstLookOf(inputs);
+        const kind = KINDS[fl.type as FirstLookType];
+        // Until HeyGen accepted the create, a failure leaves nothing behind to record.
+        let prepared: Awaited<ReturnType<LookKind["createBody"]>> | undefined;
+        const firstLooks = new Map<string, AvatarLookItem>();
+        let outcome;
         try {
-            if (inputs.adoptGroupId) return await adopt(api, inputs);
-            const fl = firstLookOf(inputs);
-            const kind = KINDS[fl.type as FirstLookType];
-            const key = newIdempotencyKey();
-            const { body, uploadedAssetIds } = await kind.createBody(fl, api, key);
-            const created = await api.createAvatar({ type: kind.createType, name: inputs.name as string, ...body } as CreateAvatarRequest, key);
-            let look = created.avatar_item;
-            if (lookName(inputs) !== look.name) look = await api.renameLook(look.id, lookName(inputs));
-            return await settle(api, created.avatar_group.id, created.avatar_group, look, inputs, uploadedAssetIds.length ? { uploadedAssetIds } : {});
+            outcome = await createOnce({
+                identity: inputs.__identity,
+                keyInputs: { name: inputs.name, firstLook: fl },
+                want: { name: inputs.name as string, type: kind.avatarType },
+                async list(sinceMs) {
+                    const out: Candidate[] = [];
+                    for await (const g of api.allGroups({ ownership: "private" })) {
+                        if (g.created_at * 1000 < sinceMs - 600_000) break; // newest first: the rest are older
+                        if (g.name !== inputs.name) continue;
+                        const first = (await looksOfGroup(api, g.id)).pop(); // the oldest is the first look
+                        if (!first) continue;
+                        firstLooks.set(g.id, first);
+                        out.push({ id: g.id, name: g.name, type: first.avatar_type, createdAt: g.created_at });
+                    }
+                    return out;
+                },
+                async byId(id) {
+                    const g = await orGone(() => api.getGroup(id));
+                    const first = g && (await looksOfGroup(api, g.id)).pop();
+                    if (!g || !first) return undefined;
+                    firstLooks.set(g.id, first);
+                    return { id: g.id, name: g.name, type: first.avatar_type, createdAt: g.created_at };
+                },
+                timed: true,
+                async send(key) {
+                    prepared ??= await kind.createBody(fl, api, key);
+                    return api.createAvatar({ type: kind.createType, name: inputs.name as string, ...prepared.body } as CreateAvatarRequest, key, { lookBeforeResend: true });
+                },
+                idOf: (c) => c.avatar_group.id,
+                exists: async (c) => (await orGone(() => api.getGroup(c.avatar_group.id))) !== undefined,
+                stillRunningMs: api.timeoutMs("writeMs"),
+            });
         } catch (e) {
             throw explain(e, `creating avatar group "${inputs.name}"`);
+        }
+        // From here on the group exists: whatever fails, it is recorded with its id (a partial create).
+        const extra = prepared?.uploadedAssetIds.length ? { uploadedAssetIds: prepared.uploadedAssetIds } : {};
+        const groupId = "created" in outcome ? outcome.created.avatar_group.id : outcome.found.id;
+        let look = "created" in outcome ? outcome.created.avatar_item : firstLooks.get(groupId)!;
+        const known = (g: AvatarGroupItem | undefined) => ({
+            // The first look's name as it is, so a rename that did not happen is made by the next `up`.
+            ...pick(look.name === lookName(inputs) ? inputs : { ...inputs, firstLook: { ...fl, name: look.name } }, INPUTS),
+            ...(g ? groupOutputs(g) : { groupId, name: inputs.name }),
+            firstLookId: look.id, ...extra,
+        });
+        try {
+            if (lookName(inputs) !== look.name) look = await api.renameLook(look.id, lookName(inputs));
+            return await settle(api, groupId, "created" in outcome ? outcome.created.avatar_group : undefined, look, inputs, extra);
+        } catch (e) {
+            if (e instanceof PartialCreateError) throw e;
+            throw partialCreate(
+                `avatar group "${inputs.name}" was created (${groupId}), then: ${explain(e, "finishing it").message}. It is recorded in state; the next \`pulumi up\` carries on`,
+                groupId, known("created" in outcome ? outcome.created.avatar_group : undefined), inputs,
+            );
         }
     },
 
@@ -163,25 +229,54 @@ export const avatarGroupHandlers = {
     async update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
         const api = client();
         forgetListings();
+        const firstLookId = olds.firstLookId as string;
+        const extra = olds.uploadedAssetIds ? { uploadedAssetIds: olds.uploadedAssetIds } : {};
+        let look: AvatarLookItem;
         try {
-            const firstLookId = olds.firstLookId as string;
-            const look = lookName(olds) !== lookName(news) ? await api.renameLook(firstLookId, lookName(news)) : await api.getLook(firstLookId);
-            const extra = olds.uploadedAssetIds ? { uploadedAssetIds: olds.uploadedAssetIds } : {};
-            return { outs: (await settle(api, id, undefined, look, news, extra)).outs };
+            look = lookName(olds) !== lookName(news) ? await api.renameLook(firstLookId, lookName(news)) : await api.getLook(firstLookId);
         } catch (e) {
             throw explain(e, `updating avatar group "${news.name}"`);
         }
+        // Once the rename is applied, it is recorded whatever fails next.
+        try {
+            return { outs: (await settle(api, id, undefined, look, news, extra)).outs };
+        } catch (e) {
+            if (e instanceof PartialCreateError) throw e;
+            const outs = { ...pick(olds, ["groupId", "looksCount", "status", "consentStatus", "previewImageUrl", "previewVideoUrl", "gender", "defaultVoiceId", "createdAt", "error"]), ...pick(news, INPUTS), name: news.name, groupId: id, firstLookId: look.id, ...extra };
+            throw partialCreate(`updating avatar group "${news.name}": ${explain(e, "finishing it").message}`, id, outs, news);
+        }
     },
 
-    async delete(id: string) {
+    async delete(id: string, props: Record<string, unknown> = {}) {
         forgetListings();
+        const api = client();
         try {
-            await orGone(() => client().deleteGroup(id));
+            // HeyGen deletes a group with every look in it. The engine deletes the looks this stack manages
+            // first, so any look left besides the group's own first look belongs to someone else.
+            if (!props.forceDestroy) {
+                const looks = await looksOfGroup(api, id);
+                const first = typeof props.firstLookId === "string" ? props.firstLookId : looks[looks.length - 1]?.id;
+                const others = unmanagedLooks(looks, first);
+                if (others.length) {
+                    throw new Error(
+                        `avatar group "${props.name ?? id}" (${id}) still holds ${others.length} look${others.length > 1 ? "s" : ""} this stack does not manage, ` +
+                            `and HeyGen deletes a group with all its looks: ${others.map((l) => `"${l.name}" (${l.id}, ${l.avatar_type})`).join(", ")}. ` +
+                            "Delete or move them in HeyGen, declare them in this stack (adoptLookId), or set forceDestroy: true on the group " +
+                            "and run `pulumi up` before destroying or replacing it, to delete them with it",
+                    );
+                }
+            }
+            await orGone(() => api.deleteGroup(id));
         } catch (e) {
             throw explain(e, `deleting avatar group ${id}`);
         }
     },
 };
+
+/** Pure: the looks of a group other than its own first look, which a group delete would take with it. */
+export function unmanagedLooks<L extends { id: string }>(looks: L[], firstLookId: string | undefined): L[] {
+    return looks.filter((l) => l.id !== firstLookId);
+}
 
 /**
  * Waits for the first look per `waitFor`, then reports the group; partial creates keep it in state.
@@ -210,7 +305,7 @@ async function settle(api: HeyGenClient, groupId: string, known: AvatarGroupItem
     group ??= await api.getGroup(groupId);
     if (current.status === "failed") {
         throw partialCreate(
-            `avatar group "${inputs.name}": its first look failed to train: ${current.error?.message ?? "no reason given"}. It is recorded in state; the next \`pulumi up\` replaces it`,
+            `avatar group "${inputs.name}" (${group.id}): its first look failed to train: ${current.error?.message ?? "no reason given"}${current.error?.code ? ` (${current.error.code})` : ""}. ${FAILED_ADVICE}`,
             group.id, outsOf(group), inputs,
         );
     }
@@ -263,6 +358,6 @@ export class AvatarGroup extends pulumi.dynamic.Resource {
     declare readonly uploadedAssetIds: pulumi.Output<string[] | undefined>;
 
     constructor(name: string, args: AvatarGroupArgs, opts?: pulumi.CustomResourceOptions) {
-        super(providerFor("avatarGroup"), name, { ...OUTPUT_SEED, ...args }, opts, "heygen", "AvatarGroup");
+        super(providerFor("avatarGroup"), name, { ...OUTPUT_SEED, ...args, __identity: identity("AvatarGroup", name) }, opts, "heygen", "AvatarGroup");
     }
 }

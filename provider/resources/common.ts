@@ -159,6 +159,12 @@ export function checkWaitInputs(news: Record<string, unknown>, allowed: readonly
     }
 }
 
+/** `forceDestroy`: a boolean, when given. */
+export function checkForceDestroy(news: Record<string, unknown>, failures: Failure[]): void {
+    const v = news.forceDestroy;
+    if (v !== undefined && !isUnknown(v) && typeof v !== "boolean") failures.push({ property: "forceDestroy", reason: `must be true or false, not ${JSON.stringify(v)}` });
+}
+
 export function checkName(value: unknown, property: string, failures: Failure[], required = true): void {
     if (isUnknown(value)) return;
     if (value === undefined || value === null) {

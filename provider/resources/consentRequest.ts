@@ -7,7 +7,7 @@ import { LIMITS } from "../../api/constants";
 import { type HeyGenClient, newIdempotencyKey } from "../client";
 import { client } from "../config";
 import { providerFor } from "../shim";
-import { type Failure, checkId, checkKeyIfChanged, checkWaitInputs, decideDiff, explain, isUnknown, orGone, partialCreate, pick, toDiffResult, waitUntil } from "./common";
+import { type Failure, PartialCreateError, checkId, checkKeyIfChanged, checkWaitInputs, decideDiff, explain, isUnknown, orGone, partialCreate, pick, toDiffResult, waitUntil } from "./common";
 
 export type ConsentWait = "requested" | "approved";
 
@@ -77,6 +77,7 @@ export const consentRequestHandlers = {
     async create(inputs: Record<string, unknown>) {
         const api = client();
         const groupId = inputs.groupId as string;
+        let res: Awaited<ReturnType<HeyGenClient["requestConsent"]>>;
         try {
             const group = await orGone(() => api.getGroup(groupId));
             if (!group) throw new Error(`groupId: no avatar group ${groupId} exists`);
@@ -84,14 +85,23 @@ export const consentRequestHandlers = {
             if (DECIDED.includes(group.consent_status ?? "") && group.consent_status !== "rejected") {
                 return { id: `${groupId}/consent`, outs: outsOf(inputs, group, null) };
             }
-            const res = await api.requestConsent(
+            res = await api.requestConsent(
                 groupId,
                 { ...(inputs.rerouteUrl ? { reroute_url: inputs.rerouteUrl as string } : {}), ...(inputs.consentText ? { consent_text: inputs.consentText as string } : {}) },
                 newIdempotencyKey(),
             );
-            return await settle(api, res.avatar_group, res.url ?? null, inputs);
         } catch (e) {
             throw explain(e, `requesting consent for avatar group ${groupId}`);
+        }
+        // HeyGen issued the request: from here on it is recorded with its url, whatever fails next.
+        try {
+            return await settle(api, res.avatar_group, res.url ?? null, inputs);
+        } catch (e) {
+            if (e instanceof PartialCreateError) throw e;
+            throw partialCreate(
+                `consent for avatar group ${groupId} was requested, then: ${explain(e, "waiting for it").message}. It is recorded in state with its url`,
+                `${groupId}/consent`, outsOf(inputs, res.avatar_group, res.url ?? null), inputs,
+            );
         }
     },
 

@@ -2,6 +2,7 @@
 // the person approves (a ConsentRequest), then trains — minutes to hours.
 import * as pulumi from "@pulumi/pulumi";
 import type { FileSource } from "../files";
+import { identity } from "../identity";
 import { providerFor } from "../shim";
 import { type LookKind, type LookWait, LOOK_OUTPUT_SEED, LookResource, singleFileKind } from "./looks";
 
@@ -14,6 +15,11 @@ export interface DigitalTwinLookArgs {
     footage: pulumi.Input<FileSource>;
     /** Take an existing look under management instead of creating one (checked against this declaration). */
     adoptLookId?: pulumi.Input<string>;
+    /**
+     * HeyGen deletes a group with its last look. Without this, deleting the look fails when it is the last
+     * one of its group (the group would go too); with it, both go. Takes effect once applied by `pulumi up`.
+     */
+    forceDestroy?: pulumi.Input<boolean>;
     /**
      * `created` (default): return once HeyGen accepted the footage; `trained`: also wait for training.
      * Waiting never blocks on consent: a twin in `pending_consent` ends the wait.
@@ -37,6 +43,6 @@ export const digitalTwinKind: LookKind = singleFileKind({
 /** A digital twin look. Its group needs a ConsentRequest approved by the person filmed before it trains. */
 export class DigitalTwinLook extends LookResource {
     constructor(name: string, args: DigitalTwinLookArgs, opts?: pulumi.CustomResourceOptions) {
-        super(providerFor("digitalTwinLook"), name, { ...LOOK_OUTPUT_SEED, ...args }, opts, "heygen", "DigitalTwinLook");
+        super(providerFor("digitalTwinLook"), name, { ...LOOK_OUTPUT_SEED, ...args, __identity: identity("DigitalTwinLook", name) }, opts, "heygen", "DigitalTwinLook");
     }
 }

@@ -3,14 +3,15 @@
 // refresh, delete) and the diff rule. Each kind supplies its own checks and create body.
 import * as pulumi from "@pulumi/pulumi";
 import type { AvatarLookItem, AvatarType, CreateAvatarRequest, CreateType } from "../../api/schema";
-import { type HeyGenClient, newIdempotencyKey } from "../client";
+import type { HeyGenClient } from "../client";
 import { type FileKind, type StoredFileSource, checkFileSource, toApiFile } from "../files";
 import { forgetListings, readLook } from "./lookReads";
 import { client } from "../config";
 import {
-    type DiffRules, type Failure, checkId, checkKeyIfChanged, checkName, checkWaitInputs, decideDiff, explain, orGone,
-    partialCreate, pick, toDiffResult, waitUntil,
+    type DiffRules, type Failure, PartialCreateError, checkForceDestroy, checkId, checkKeyIfChanged, checkName, checkWaitInputs, decideDiff,
+    explain, orGone, partialCreate, pick, toDiffResult, waitUntil,
 } from "./common";
+import { createOnce, looksOfGroup } from "./createOnce";
 
 /** Everything a look resource outputs, mirroring HeyGen's AvatarLookItem. */
 export interface LookOutputs {
@@ -52,6 +53,11 @@ export function lookOutputs(l: AvatarLookItem): Omit<LookOutputs, "uploadedAsset
 
 const FINISHED_TRAINING = ["completed", "failed"];
 
+/** What a user does with a look (or group) whose training failed: nothing is made again by itself. */
+export const FAILED_ADVICE =
+    "It is recorded in state as failed and is not created again (each create costs credits) until its inputs change, " +
+    "or you ask for a new one with `pulumi up --replace <its URN>` (`pulumi stack --show-urns` lists them)";
+
 /** Where waiting for training ends: training is over, or it waits for a person's consent. */
 export const waitIsOver = (status: string | null) => FINISHED_TRAINING.includes(status ?? "") || status === "pending_consent";
 
@@ -74,7 +80,7 @@ export interface LookKind {
     createBody(inputs: Record<string, unknown>, api: HeyGenClient, key: string): Promise<{ body: Partial<CreateAvatarRequest>; uploadedAssetIds: string[] }>;
 }
 
-export const LOOK_COMMON_INPUTS = ["groupId", "name", "adoptLookId", "waitFor", "timeoutSeconds"] as const;
+export const LOOK_COMMON_INPUTS = ["groupId", "name", "adoptLookId", "waitFor", "timeoutSeconds", "forceDestroy"] as const;
 
 /** A look made from one file (a photo, or a digital twin's footage): the input holding it is its source. */
 export function singleFileKind(k: Omit<LookKind, "sourceInputs" | "checkSource" | "createBody"> & { input: string; file: FileKind }): LookKind {
@@ -98,7 +104,7 @@ export function singleFileKind(k: Omit<LookKind, "sourceInputs" | "checkSource" 
 
 export function lookDiffRules(kind: LookKind): DiffRules {
     return {
-        updatable: kind.renamable ? ["name", "waitFor", "timeoutSeconds"] : ["waitFor", "timeoutSeconds"],
+        updatable: kind.renamable ? ["name", "waitFor", "timeoutSeconds", "forceDestroy"] : ["waitFor", "timeoutSeconds", "forceDestroy"],
         replacing: ["groupId", ...kind.sourceInputs, "adoptLookId", ...(kind.renamable ? [] : ["name"])],
     };
 }
@@ -131,8 +137,8 @@ export function lookHandlers(kind: LookKind) {
         function finish(l: AvatarLookItem) {
             if (l.status === "failed") {
                 throw partialCreate(
-                    `${describe(inputs)} failed to train: ${l.error?.message ?? "no reason given"}${l.error?.code ? ` (${l.error.code})` : ""}. ` +
-                        "It is recorded in state; the next `pulumi up` replaces it",
+                    `${describe(inputs)} (${l.id}) failed to train: ${l.error?.message ?? "no reason given"}${l.error?.code ? ` (${l.error.code})` : ""}. ` +
+                        FAILED_ADVICE,
                     l.id, outsOf(l), inputs,
                 );
             }
@@ -152,6 +158,7 @@ export function lookHandlers(kind: LookKind) {
             checkName(news.name, "name", failures);
             checkId(news.adoptLookId, "adoptLookId", failures, false);
             checkWaitInputs(news, ["created", "trained"], failures);
+            checkForceDestroy(news, failures);
             const source = kind.checkSource(news, failures);
             const inputs = { ...news, ...source };
             if (failures.length === 0) await checkKeyIfChanged(olds, inputs, inputKeys(kind));
@@ -159,25 +166,66 @@ export function lookHandlers(kind: LookKind) {
         },
 
         async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
-            // A look whose training failed cannot be repaired in place: the next `up` makes it again.
-            return toDiffResult(decideDiff(olds, news, lookDiffRules(kind)), olds.status === "failed" ? "status" : undefined);
+            // A look whose training failed stays as it is (recorded as failed) until its inputs change or
+            // the user asks for a new one with `pulumi up --replace`: every create costs credits.
+            return toDiffResult(decideDiff(olds, news, lookDiffRules(kind)));
         },
 
         async create(inputs: Record<string, unknown>) {
             const api = client();
             forgetListings();
+            if (inputs.adoptLookId) {
+                try {
+                    return await adopt(api, inputs);
+                } catch (e) {
+                    throw explain(e, `creating ${describe(inputs)}`);
+                }
+            }
+            // Until HeyGen accepted the create, a failure leaves nothing behind to record.
+            const groupId = inputs.groupId as string;
+            let prepared: Awaited<ReturnType<LookKind["createBody"]>> | undefined;
+            let outcome;
             try {
-                if (inputs.adoptLookId) return await adopt(api, inputs);
-                const key = newIdempotencyKey();
-                const { body, uploadedAssetIds } = await kind.createBody(inputs, api, key);
-                const created = await api.createAvatar(
-                    { type: kind.createType, name: inputs.name as string, avatar_group_id: inputs.groupId as string, ...body } as CreateAvatarRequest,
-                    key,
-                );
-                const extra = uploadedAssetIds.length ? { uploadedAssetIds } : {};
-                return await settle(api, created.avatar_item, inputs, extra);
+                outcome = await createOnce({
+                    identity: inputs.__identity,
+                    keyInputs: pick(inputs, ["groupId", "name", ...kind.sourceInputs]),
+                    want: { name: inputs.name as string, type: kind.avatarType },
+                    list: async () => (await looksOfGroup(api, groupId)).map((l) => ({ id: l.id, name: l.name, type: l.avatar_type })),
+                    async byId(id) {
+                        const l = await orGone(() => api.getLook(id));
+                        return l && l.group_id === groupId ? { id: l.id, name: l.name, type: l.avatar_type } : undefined;
+                    },
+                    timed: false,
+                    async send(key) {
+                        prepared ??= await kind.createBody(inputs, api, key);
+                        return api.createAvatar(
+                            { type: kind.createType, name: inputs.name as string, avatar_group_id: groupId, ...prepared.body } as CreateAvatarRequest,
+                            key, { lookBeforeResend: true },
+                        );
+                    },
+                    idOf: (c) => c.avatar_item.id,
+                    exists: async (c) => (await orGone(() => api.getLook(c.avatar_item.id))) !== undefined,
+                    stillRunningMs: api.timeoutMs("writeMs"),
+                });
             } catch (e) {
                 throw explain(e, `creating ${describe(inputs)}`);
+            }
+            // From here on the look exists: whatever fails, it is recorded with its id (a partial create).
+            const extra = prepared?.uploadedAssetIds.length ? { uploadedAssetIds: prepared.uploadedAssetIds } : {};
+            const id = "created" in outcome ? outcome.created.avatar_item.id : outcome.found.id;
+            let known: Record<string, unknown> = "created" in outcome
+                ? { ...stored(inputs), ...lookOutputs(outcome.created.avatar_item), ...extra }
+                : { ...stored(inputs), lookId: id, groupId, name: outcome.found.name, avatarType: outcome.found.type };
+            try {
+                const look = "created" in outcome ? outcome.created.avatar_item : await api.getLook(id);
+                known = { ...stored(inputs), ...lookOutputs(look), ...extra };
+                return await settle(api, look, inputs, extra);
+            } catch (e) {
+                if (e instanceof PartialCreateError) throw e;
+                throw partialCreate(
+                    `${describe(inputs)} was created (${id}), then: ${explain(e, "waiting for it").message}. It is recorded in state; the next \`pulumi up\` carries on`,
+                    id, known, inputs,
+                );
             }
         },
 
@@ -193,21 +241,41 @@ export function lookHandlers(kind: LookKind) {
         async update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
             const api = client();
             forgetListings();
+            const extra = olds.uploadedAssetIds ? { uploadedAssetIds: olds.uploadedAssetIds } : {};
+            let look: AvatarLookItem;
             try {
-                let look: AvatarLookItem;
                 if (kind.renamable && olds.name !== news.name) look = await api.renameLook(id, news.name as string);
                 else look = await api.getLook(id);
-                const extra = olds.uploadedAssetIds ? { uploadedAssetIds: olds.uploadedAssetIds } : {};
-                return { outs: (await settle(api, look, news, extra)).outs };
             } catch (e) {
                 throw explain(e, `updating ${describe(news)}`);
             }
+            // Once the rename is applied, it is recorded whatever fails next.
+            try {
+                return { outs: (await settle(api, look, news, extra)).outs };
+            } catch (e) {
+                if (e instanceof PartialCreateError) throw e;
+                throw partialCreate(`updating ${describe(news)}: ${explain(e, "waiting for it").message}`, id, { ...stored(news), ...lookOutputs(look), ...extra }, news);
+            }
         },
 
-        async delete(id: string) {
+        async delete(id: string, props: Record<string, unknown> = {}) {
             forgetListings();
+            const api = client();
             try {
-                await orGone(() => client().deleteLook(id));
+                // HeyGen deletes a group with its last look: never take a group this look does not own with it.
+                const groupId = props.forceDestroy ? undefined : typeof props.groupId === "string" ? props.groupId : (await orGone(() => api.getLook(id)))?.group_id;
+                const group = groupId ? await orGone(() => api.getGroup(groupId)) : undefined;
+                if (group && group.looks_count <= 1) {
+                    const still = await orGone(() => api.getLook(id));
+                    if (still && still.group_id === group.id) {
+                        throw new Error(
+                            `${kind.title} "${still.name}" (${id}) is the last look of avatar group "${group.name}" (${group.id}), and HeyGen deletes a group ` +
+                                "with its last look. Deleting it would delete the group too. Delete the group instead, add another look to it first, " +
+                                "or set forceDestroy: true on this look (and run `pulumi up`) to delete both",
+                        );
+                    }
+                }
+                await orGone(() => api.deleteLook(id));
             } catch (e) {
                 throw explain(e, `deleting ${kind.title} ${id}`);
             }

@@ -1,6 +1,7 @@
 // PhotoLook: a look trained from one photo (JPEG/PNG, at least 512×512, one front-facing face).
 import * as pulumi from "@pulumi/pulumi";
 import type { FileSource } from "../files";
+import { identity } from "../identity";
 import { providerFor } from "../shim";
 import { type LookKind, type LookWait, LOOK_OUTPUT_SEED, LookResource, singleFileKind } from "./looks";
 
@@ -13,6 +14,11 @@ export interface PhotoLookArgs {
     image: pulumi.Input<FileSource>;
     /** Take an existing look under management instead of creating one (checked against this declaration). */
     adoptLookId?: pulumi.Input<string>;
+    /**
+     * HeyGen deletes a group with its last look. Without this, deleting the look fails when it is the last
+     * one of its group (the group would go too); with it, both go. Takes effect once applied by `pulumi up`.
+     */
+    forceDestroy?: pulumi.Input<boolean>;
     /** `trained` (default): wait until training completes; `created`: return once HeyGen accepted it. */
     waitFor?: pulumi.Input<LookWait>;
     /** How long to wait for training (default 900). `customTimeouts` do not reach dynamic providers. */
@@ -33,6 +39,6 @@ export const photoKind: LookKind = singleFileKind({
 /** A photo avatar look in an avatar group. Its `lookId` is what videos take as `avatar_id`. */
 export class PhotoLook extends LookResource {
     constructor(name: string, args: PhotoLookArgs, opts?: pulumi.CustomResourceOptions) {
-        super(providerFor("photoLook"), name, { ...LOOK_OUTPUT_SEED, ...args }, opts, "heygen", "PhotoLook");
+        super(providerFor("photoLook"), name, { ...LOOK_OUTPUT_SEED, ...args, __identity: identity("PhotoLook", name) }, opts, "heygen", "PhotoLook");
     }
 }

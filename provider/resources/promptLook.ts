@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { FileInput } from "../../api/schema";
 import { LIMITS } from "../../api/constants";
 import { type FileSource, checkFileSource, toApiFile, type StoredFileSource } from "../files";
+import { identity } from "../identity";
 import { providerFor } from "../shim";
 import { type Failure, checkId, isUnknown } from "./common";
 import { type LookKind, type LookWait, LOOK_OUTPUT_SEED, LookResource } from "./looks";
@@ -21,6 +22,11 @@ export interface PromptLookArgs {
     referenceLookId?: pulumi.Input<string>;
     /** Take an existing look under management instead of creating one (checked against this declaration). */
     adoptLookId?: pulumi.Input<string>;
+    /**
+     * HeyGen deletes a group with its last look. Without this, deleting the look fails when it is the last
+     * one of its group (the group would go too); with it, both go. Takes effect once applied by `pulumi up`.
+     */
+    forceDestroy?: pulumi.Input<boolean>;
     /** `trained` (default) or `created`. */
     waitFor?: pulumi.Input<LookWait>;
     /** How long to wait for training (default 900). */
@@ -78,6 +84,6 @@ export const promptKind: LookKind = {
 /** A prompt-generated look in an avatar group. */
 export class PromptLook extends LookResource {
     constructor(name: string, args: PromptLookArgs, opts?: pulumi.CustomResourceOptions) {
-        super(providerFor("promptLook"), name, { ...LOOK_OUTPUT_SEED, ...args }, opts, "heygen", "PromptLook");
+        super(providerFor("promptLook"), name, { ...LOOK_OUTPUT_SEED, ...args, __identity: identity("PromptLook", name) }, opts, "heygen", "PromptLook");
     }
 }

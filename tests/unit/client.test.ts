@@ -4,7 +4,7 @@ import { strict as assert } from "assert";
 import * as http from "http";
 import { type Emulator, startEmulator } from "../../emulator";
 import {
-    AuthenticationError, BadRequestError, ConflictError, ConnectionError, DEFAULT_RETRY, HeyGenClient, HeyGenError,
+    AuthenticationError, BadRequestError, ConflictError, RequestTimeoutError, ConnectionError, DEFAULT_RETRY, HeyGenClient, HeyGenError,
     InsufficientCreditError, NotFoundError, PayloadTooLargeError, PermissionDeniedError, RateLimitError, ServerError,
     TimeoutError, decideRetry, errorFromResponse, newIdempotencyKey, parseRetryAfter,
 } from "../../provider/client";
@@ -53,6 +53,9 @@ describe("client: retry policy (table)", () => {
     const server = new ServerError("s", { status: 503 });
     const net = new ConnectionError("n");
     const bad = new BadRequestError("b", { status: 400 });
+    const inProgress = new ConflictError("p", { status: 409, code: "request_in_progress" });
+    const conflict = new ConflictError("c", { status: 409, code: "conflict" });
+    const requestTimeout = new RequestTimeoutError("t", { status: 408 });
     const half = () => 0.5; // no jitter
     const cases: [string, string, boolean, HeyGenError, number, boolean | number][] = [
         // name, method, idempotency key, error, retries so far, expected (false or delay)
@@ -70,6 +73,12 @@ describe("client: retry policy (table)", () => {
         ["400 is an answer, not an accident", "GET", false, bad, 0, false],
         ["gives up after maxRetries", "GET", false, server, DEFAULT_RETRY.maxRetries, false],
         ["backoff is capped", "GET", false, server, 3, Math.min(DEFAULT_RETRY.maxDelayMs, DEFAULT_RETRY.baseDelayMs * 8)],
+        ["409 request_in_progress on a keyed POST asks again", "POST", true, inProgress, 0, DEFAULT_RETRY.baseDelayMs],
+        ["409 request_in_progress asks again even when ordinary retries are spent", "POST", true, inProgress, DEFAULT_RETRY.maxRetries, DEFAULT_RETRY.baseDelayMs],
+        ["408 on a keyed POST asks again", "POST", true, requestTimeout, 0, DEFAULT_RETRY.baseDelayMs],
+        ["409 request_in_progress without a key is an answer", "POST", false, inProgress, 0, false],
+        ["408 without a key is an answer", "POST", false, requestTimeout, 0, false],
+        ["409 conflict (not in progress) is an answer", "POST", true, conflict, 0, false],
     ];
     for (const [name, method, key, error, retries, expected] of cases) {
         it(name, () => {
@@ -81,6 +90,14 @@ describe("client: retry policy (table)", () => {
             }
         });
     }
+    it("asks again while in progress on a budget of its own: short pauses, until maxInProgressWaitMs", () => {
+        const ask = (n: number, waited: number) => decideRetry({ method: "POST", retriesSoFar: 0, hasIdempotencyKey: true, error: inProgress, inProgressSoFar: n, inProgressWaitedMs: waited });
+        assert.equal((ask(10, 0) as { delayMs: number }).delayMs, DEFAULT_RETRY.maxInProgressDelayMs, "never longer than maxInProgressDelayMs");
+        assert.equal((ask(10, DEFAULT_RETRY.maxInProgressWaitMs - 1000) as { delayMs: number }).delayMs, 1000, "not past the budget");
+        const done = ask(200, DEFAULT_RETRY.maxInProgressWaitMs);
+        assert.equal(done.retry, false);
+        assert.match(done.reason, /still in progress after 900 s/);
+    });
     it("jitters backoff within ±25%", () => {
         const lo = decideRetry({ method: "GET", retriesSoFar: 0, hasIdempotencyKey: false, error: server }, DEFAULT_RETRY, () => 0);
         const hi = decideRetry({ method: "GET", retriesSoFar: 0, hasIdempotencyKey: false, error: server }, DEFAULT_RETRY, () => 0.999999);
@@ -165,6 +182,18 @@ describe("client: against the emulator", () => {
         assert.deepEqual(log.map((r) => [r.method, r.status, r.idempotencyKey]), [["POST", 0, key], ["POST", 200, key]]);
         const groups = (await control.get("/v3/avatars?ownership=private")).body.data;
         assert.deepEqual(groups.map((g: any) => g.id), [created.avatar_group.id], "exactly one avatar");
+    });
+
+    it("waits out a create slower than its timeout: 409 request_in_progress is asked again until the replay, one avatar", async () => {
+        await control.put("/_emulator/timing", { create_ms: 1500 });
+        const key = newIdempotencyKey();
+        const c = make({ timeouts: { writeMs: 300 }, retry: { baseDelayMs: 50, maxInProgressDelayMs: 100 }, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) });
+        const created = await c.createAvatar({ type: "photo", name: "Slow", file: { type: "url", url: "https://cdn.example.com/s.jpg" } }, key);
+        const statuses = (await requests()).filter((r) => r.method === "POST").map((r) => r.status);
+        assert.ok(statuses.includes(409), `asked while in progress: ${statuses}`);
+        assert.equal(statuses[statuses.length - 1], 200, "the replayed original answer");
+        const looks = (await control.get("/_emulator/state")).body.looks.filter((l: any) => !l.public);
+        assert.deepEqual(looks.map((l: any) => l.id), [created.avatar_item.id], "exactly one look, and it is the one returned");
     });
 
     it("does not retry a keyless POST after a network error", async () => {

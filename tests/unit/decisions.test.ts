@@ -159,6 +159,7 @@ describe("decisions: diff (table)", () => {
         ["an unknown field inside the image: replace", photoRules, base, { ...base, image: { url: UNKNOWN } }, true, ["image"]],
         ["a prompt look's name: replace (HeyGen cannot rename it)", promptRules, { groupId: "g", name: "a", prompt: "p" }, { groupId: "g", name: "b", prompt: "p" }, true, ["name"]],
         ["a prompt: replace", promptRules, { groupId: "g", name: "a", prompt: "p" }, { groupId: "g", name: "a", prompt: "q" }, true, ["prompt"]],
+        ["forceDestroy: in place", photoRules, base, { ...base, forceDestroy: true }, true, []],
         ["outputs in olds are ignored", photoRules, { ...base, status: "completed", lookId: "l1" }, { ...base }, false, []],
     ];
     for (const [name, rules, olds, news, changes, replaces] of cases) {
@@ -178,7 +179,9 @@ describe("decisions: diff (table)", () => {
         ["the first look's name, when it defaulted to the group's", { ...group, firstLook: { type: "photo", image: group.firstLook.image } }, { ...group, firstLook: { type: "photo", image: group.firstLook.image } }, false, []],
         ["a prompt first look's name: replace", { name: "P", firstLook: { type: "prompt", prompt: "p" } }, { name: "P", firstLook: { type: "prompt", prompt: "p", name: "Q" } }, true, ["firstLook"]],
         ["an unknown first look (preview): replace", group, { ...group, firstLook: UNKNOWN }, true, ["firstLook"]],
-        ["a group whose first look failed: replace", { ...group, status: "failed" }, { ...group }, true, ["status"]],
+        ["a group whose first look failed, inputs unchanged: kept as failed, not made again", { ...group, status: "failed" }, { ...group }, false, []],
+        ["a failed group whose first look's image changed: replace", { ...group, status: "failed" }, { ...group, firstLook: { ...group.firstLook, image: { url: "https://x.example/b.jpg" } } }, true, ["firstLook"]],
+        ["forceDestroy: in place", group, { ...group, forceDestroy: true }, true, []],
     ];
     for (const [name, olds, news, changes, replaces] of groupCases) {
         it(`group: ${name}`, () => {

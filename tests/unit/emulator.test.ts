@@ -176,6 +176,20 @@ describe("emulator", function () {
             const third = await api.post("/v3/avatars", { type: "photo", name: "Slow", file: photoUrl() }, key);
             assert.equal(third.body.data.avatar_item.id, (await first).body.data.avatar_item.id);
         });
+        it("ignores keys altogether when switched to a server without idempotency, until reset", async () => {
+            assert.deepEqual((await api.get("/_emulator/idempotency")).body, { ignoreKeys: false });
+            assert.deepEqual((await api.put("/_emulator/idempotency", { ignoreKeys: true })).body, { ignoreKeys: true });
+            const key = { "Idempotency-Key": "ignored-1" };
+            const a = await api.post("/v3/avatars", { type: "photo", name: "Twice", file: photoUrl() }, key);
+            const b = await api.post("/v3/avatars", { type: "photo", name: "Twice", file: photoUrl() }, key);
+            assert.notEqual(b.body.data.avatar_item.id, a.body.data.avatar_item.id, "a second object, as a server without keys makes");
+            assert.equal(b.headers.get("idempotent-replayed"), null);
+            assert.equal((await api.post("/v3/avatars", { type: "photo", name: "x", file: photoUrl() }, { "Idempotency-Key": "has space" })).status, 200, "not even validated");
+            assert.equal((await api.get("/_emulator/state")).body.ignore_idempotency_keys, true);
+            assert.equal((await api.put("/_emulator/idempotency", { ignoreKeys: "yes" })).status, 400);
+            await api.post("/_emulator/reset");
+            assert.deepEqual((await api.get("/_emulator/idempotency")).body, { ignoreKeys: false }, "reset returns to how it was started");
+        });
         it("rejects malformed keys", async () => {
             const r = await api.post("/v3/avatars", { type: "photo", name: "x", file: photoUrl() }, { "Idempotency-Key": "has space" });
             assert.equal(r.body.error.param, "Idempotency-Key");

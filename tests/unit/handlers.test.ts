@@ -46,7 +46,7 @@ describe("handlers (against the emulator)", function () {
     });
 
     describe("a photo look's lifecycle, and the API calls it costs", () => {
-        it("create 2 calls, read 1, update 1, delete 1; a no-op check none", async () => {
+        it("create 2 calls, read 1, update 1, delete 2; a no-op check none", async () => {
             const groupId = await newGroup();
             await calls();
             const h = handlers("photoLook");
@@ -79,7 +79,7 @@ describe("handlers (against the emulator)", function () {
             assert.equal(updated.outs.name, "Casual 2");
 
             await h.delete(created.id, updated.outs);
-            assert.deepEqual(await calls(), ["DELETE /v3/avatars/looks/:id"]);
+            assert.deepEqual(await calls(), ["GET /v3/avatars/:id", "DELETE /v3/avatars/looks/:id"], "the group is read: a look never takes its group with it");
             await h.delete(created.id, updated.outs); // 404: already gone
             assert.equal((await h.read(created.id, updated.outs)).id, undefined, "gone from state");
         });
@@ -130,8 +130,19 @@ describe("handlers (against the emulator)", function () {
             assert.equal(e.properties.status, "failed");
             assert.equal(e.properties.__provider, PROVIDER, "partial state keeps its provider");
             assert.equal(e.properties.lookId, e.id);
-            // The next up replaces it.
-            assert.deepEqual(await handlers("photoLook").diff(e.id, e.properties, inputs), { changes: true, replaces: ["status"], deleteBeforeReplace: false });
+            assert.deepEqual(e.properties.error, { code: "training_failed", message: "Avatar training failed: no usable face was found in the input" });
+            assert.match(e.message, /not created again .* until its inputs change, or you ask for a new one with `pulumi up --replace/);
+            // The next up does not make it again: no change, and the engine's retry of the partial create
+            // (an update) reports it once more without a create.
+            assert.deepEqual(await handlers("photoLook").diff(e.id, e.properties, inputs), { changes: false, replaces: [], deleteBeforeReplace: false });
+            await calls();
+            const again = await handlers("photoLook").update(e.id, e.properties, inputs).catch((x) => x);
+            assert.ok(again instanceof PartialCreateError && again.id === e.id, String(again));
+            assert.deepEqual(await calls(), ["GET /v3/avatars/looks/:id"], "no create");
+            const failed = (await control.get("/_emulator/state")).body.looks.filter((l: any) => l.name === "Broken [fail]");
+            assert.equal(failed.length, 1, "one failed look in HeyGen, one charge");
+            // A new one only when the inputs change.
+            assert.deepEqual((await handlers("photoLook").diff(e.id, e.properties, { ...inputs, image: { url: "https://cdn.example.com/b.jpg" } })).replaces, ["image"]);
         });
         it("records a look still training when its timeout passes", async () => {
             await control.put("/_emulator/timing", { photo: "60s" });

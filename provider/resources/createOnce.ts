@@ -1,0 +1,276 @@
+// Creates that happen once: every create costs HeyGen credits, so a resource is never made twice, also
+// when `up` is killed, the connection drops after HeyGen applied the request, or the server ignores
+// `Idempotency-Key` (HeyGen's generated spec names the header only for batch endpoints). Three layers:
+//
+// 1. A deterministic Idempotency-Key from the resource's identity (project/stack/type/name, set by the
+//    resource class as the hidden input `__identity`) and its create inputs: a re-run after a killed `up`
+//    sends the same key, and a server that honours it replays the first answer. A replay naming an object
+//    deleted since (destroy, then up within the key's 24 h) moves on to the next key ("<key>:2", …).
+// 2. Looking before sending again: after an ambiguous failure (5xx, dropped connection, timeout) the
+//    object is looked for in HeyGen (matching name and type, created since the request was sent, not
+//    owned by another resource of this run) before the create is sent again.
+// 3. A journal of creates in flight (`.pulumi-heygen/creates/` in the project directory): an entry is
+//    written before the request goes out, given the id once HeyGen answers, and dropped once a later
+//    run's `diff` shows that id in state. An entry found at create time means an earlier run's create was
+//    never recorded (the run was killed): the object it names (or, if no answer came, one of the
+//    declared name and type) is adopted instead of made again.
+//
+// A resource already in state that is being replaced (`check` saw its old inputs) uses a fresh key, and
+// looks for objects only where it can tell its old one apart: groups by creation time, looks when `diff`
+// named the old id (a replacement that `pulumi up --replace` forces skips `diff`: then it never adopts).
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import type { AvatarLookItem } from "../../api/schema";
+import { BadRequestError, ConnectionError, type HeyGenClient, ServerError, TimeoutError, newIdempotencyKey } from "../client";
+import { resolveLocal } from "../files";
+import { pollDelay } from "./common";
+
+// ---- pure decisions ----
+
+/** JSON with sorted keys, so equal inputs give equal keys whatever their key order. */
+export function stableJson(v: unknown): string {
+    if (Array.isArray(v)) return `[${v.map(stableJson).join(",")}]`;
+    if (v && typeof v === "object") {
+        return `{${Object.keys(v).filter((k) => (v as any)[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${stableJson((v as any)[k])}`).join(",")}}`;
+    }
+    return JSON.stringify(v ?? null);
+}
+
+/**
+ * The Idempotency-Key of a create: the same identity and inputs always give the same key; generation n > 1
+ * (after a replay named a deleted object) gives `<key>:n`. 1–255 characters of [A-Za-z0-9_\-:.].
+ */
+export function createKey(identity: string, inputs: unknown, generation = 1): string {
+    const digest = crypto.createHash("sha256").update(stableJson({ identity, inputs })).digest("hex").slice(0, 40);
+    return `pulumi-heygen:${digest}${generation > 1 ? `:${generation}` : ""}`;
+}
+
+/** What was found in HeyGen: a look, or a group with its first look's type. */
+export interface Candidate {
+    id: string;
+    name: string;
+    /** avatar_type of the look (of a group's first look). */
+    type: string;
+    /** Unix seconds; groups have it, looks do not. */
+    createdAt?: number;
+}
+
+/** Allowed difference between our clock and HeyGen's when comparing creation times. */
+export const CLOCK_SKEW_S = 300;
+
+/**
+ * Which found object is the one our create made: the newest (lists are newest first) with the declared
+ * name and type, created no earlier than `notBefore` (when known), and not owned by another resource.
+ */
+export function pickFound(candidates: Candidate[], want: { name: string; type: string; notBefore?: number }, taken: ReadonlySet<string>): Candidate | undefined {
+    return candidates.find((c) =>
+        c.name === want.name && c.type === want.type && !taken.has(c.id) &&
+        (want.notBefore === undefined || c.createdAt === undefined || c.createdAt >= want.notBefore - CLOCK_SKEW_S));
+}
+
+/** A failure after which HeyGen may or may not have applied the create. */
+export const isAmbiguous = (e: unknown): boolean => e instanceof ServerError || e instanceof ConnectionError;
+
+/**
+ * Every look of a group, newest first. HeyGen has answered `GET /v3/avatars/looks?group_id=` with 400 for
+ * some groups: then all private looks are listed and filtered instead.
+ */
+export async function looksOfGroup(api: HeyGenClient, groupId: string): Promise<AvatarLookItem[]> {
+    const looks: AvatarLookItem[] = [];
+    try {
+        for await (const l of api.allLooks({ group_id: groupId })) looks.push(l);
+        return looks;
+    } catch (e) {
+        if (!(e instanceof BadRequestError)) throw e;
+    }
+    for await (const l of api.allLooks({ ownership: "private" })) if (l.group_id === groupId) looks.push(l);
+    return looks;
+}
+
+// ---- what this provider process knows ----
+
+/** Identities whose resource is in state (`check` got old inputs for them). */
+const inState = new Set<string>();
+/** Identities whose old object `diff` named (its id is then in `taken`). */
+const diffed = new Set<string>();
+/** Ids that belong to a resource in this run (read, diffed, created, adopted): never adopted by another. */
+const taken = new Set<string>();
+
+/** Called on every `check`: old inputs mean the resource is in state. */
+export function noteCheck(olds: Record<string, unknown> | undefined, news: Record<string, unknown> | undefined): void {
+    const identity = news?.__identity;
+    if (typeof identity !== "string") return;
+    if (olds && Object.keys(olds).length > 0) inState.add(identity);
+    else inState.delete(identity);
+}
+
+/** Called on every `diff`: the id is in state; a journal entry naming it has served. */
+export function noteDiff(id: unknown, news: Record<string, unknown> | undefined): void {
+    noteId(id);
+    const identity = news?.__identity;
+    if (typeof identity !== "string") return;
+    diffed.add(identity);
+    if (journal.read(identity)?.id === id) journal.drop(identity);
+}
+
+/** Called with every id the engine hands us (diff, read, update, delete) or we record. */
+export function noteId(id: unknown): void {
+    if (typeof id === "string" && id) taken.add(id);
+}
+
+/** For tests: forget what this process learnt. */
+export function forgetProcessState(): void {
+    inState.clear();
+    diffed.clear();
+    taken.clear();
+}
+
+// ---- the journal of creates in flight ----
+
+interface JournalEntry {
+    identity: string;
+    /** ms since the epoch: when the first request went out. */
+    at: number;
+    /** The id HeyGen answered with, once it did. */
+    id?: string;
+}
+
+export const JOURNAL_TTL_MS = 24 * 3600 * 1000;
+
+export const journal = {
+    dir: () => resolveLocal(path.join(".pulumi-heygen", "creates")),
+    file(identity: string) {
+        return path.join(this.dir(), crypto.createHash("sha256").update(identity).digest("hex").slice(0, 32) + ".json");
+    },
+    read(identity: string, now = Date.now()): JournalEntry | undefined {
+        try {
+            const e = JSON.parse(fs.readFileSync(this.file(identity), "utf8")) as JournalEntry;
+            return e.identity === identity && now - e.at < JOURNAL_TTL_MS ? e : undefined;
+        } catch {
+            return undefined;
+        }
+    },
+    write(identity: string, at: number, id?: string): void {
+        try {
+            fs.mkdirSync(this.dir(), { recursive: true });
+            const file = this.file(identity);
+            fs.writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify({ identity, at, ...(id ? { id } : {}) }));
+            fs.renameSync(`${file}.${process.pid}.tmp`, file);
+        } catch (e) {
+            // Without the journal, only the key protects a killed run: say so, and go on.
+            console.error(`heygen: could not write ${this.dir()} (${(e as Error).message}); a killed run is then recovered through Idempotency-Key alone`);
+        }
+    },
+    drop(identity: string): void {
+        try {
+            fs.rmSync(this.file(identity), { force: true });
+        } catch { /* nothing to drop */ }
+    },
+};
+
+// ---- the create itself ----
+
+export interface CreateOnceSpec<C> {
+    /** The resource's `__identity`; without it (state from older programs), keys are random. */
+    identity: unknown;
+    /** The inputs that decide what is created (they go into the key). */
+    keyInputs: unknown;
+    /** What to look for: the object's name and type. */
+    want: { name: string; type: string };
+    /** Objects of that kind that might be ours, newest first (a group's looks; groups, with their first look's type, created since `sinceMs`). */
+    list(sinceMs: number): Promise<Candidate[]>;
+    /** The object with this id, if it exists. */
+    byId(id: string): Promise<Candidate | undefined>;
+    /** Whether candidates carry a creation time (groups do), which tells an old object from a new one. */
+    timed: boolean;
+    /** Sends the create with this key (not resending ambiguous failures itself). */
+    send(key: string): Promise<C & { replayed?: boolean }>;
+    /** The id the answer names. */
+    idOf(created: C): string;
+    /** Whether a replayed answer's object still exists. */
+    exists(created: C): Promise<boolean>;
+    /** How long a create may still be running on the server after our request timed out. */
+    stillRunningMs: number;
+    sleep?: (ms: number) => Promise<void>;
+}
+
+export type CreateOutcome<C> = { created: C; key: string } | { found: Candidate; key?: undefined };
+
+const MAX_SENDS = 5;
+
+/** Sends a create at most once in effect; returns what was created, or what an earlier attempt made. */
+export async function createOnce<C>(spec: CreateOnceSpec<C>): Promise<CreateOutcome<C>> {
+    const sleep = spec.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+    const identity = typeof spec.identity === "string" && spec.identity ? spec.identity : undefined;
+    const replacing = !identity || inState.has(identity);
+
+    // Looking by name and type is safe unless an old object of this resource (being replaced) would match.
+    const mayLook = !replacing || spec.timed || diffed.has(identity!);
+    const look = async (sinceMs: number): Promise<Candidate | undefined> => {
+        if (!mayLook) return undefined;
+        const found = pickFound(await spec.list(sinceMs), { ...spec.want, notBefore: Math.floor(sinceMs / 1000) }, taken);
+        if (found) taken.add(found.id);
+        return found;
+    };
+    const adopted = (found: Candidate): CreateOutcome<C> => {
+        console.error(`heygen: adopting ${spec.want.type} "${spec.want.name}" (${found.id}), created by an earlier run that was interrupted`);
+        journal.write(identity!, Date.now(), found.id);
+        return { found };
+    };
+
+    const earlier = identity ? journal.read(identity) : undefined;
+    if (earlier && mayLook) {
+        if (earlier.id) {
+            if (!taken.has(earlier.id)) {
+                const found = await spec.byId(earlier.id);
+                if (found) {
+                    taken.add(found.id);
+                    return adopted(found);
+                }
+            }
+        } else {
+            const found = await look(earlier.at);
+            if (found) return adopted(found);
+        }
+    }
+
+    let generation = 1;
+    let key = replacing ? newIdempotencyKey() : createKey(identity!, spec.keyInputs, generation);
+    const firstSentAt = Date.now();
+    if (identity) journal.write(identity, earlier && !earlier.id ? earlier.at : firstSentAt);
+    for (let sends = 1; ; sends++) {
+        let created: C & { replayed?: boolean };
+        try {
+            created = await spec.send(key);
+        } catch (e) {
+            if (!isAmbiguous(e) || sends >= MAX_SENDS) {
+                // An answer (a 4xx) means nothing was made: nothing for a later run to look for.
+                if (identity && !isAmbiguous(e)) journal.drop(identity);
+                throw e;
+            }
+            // It may exist now: look before sending again; a request that timed out may still be running.
+            const deadline = Date.now() + (e instanceof TimeoutError ? spec.stillRunningMs : 0);
+            for (let attempt = 0; ; attempt++) {
+                const found = await look(firstSentAt);
+                if (found) {
+                    if (identity) journal.write(identity, firstSentAt, found.id);
+                    return { found };
+                }
+                if (Date.now() >= deadline) break;
+                await sleep(Math.min(pollDelay(attempt, 500, 5_000), Math.max(0, deadline - Date.now())));
+            }
+            // Not there: send it again, after a pause that grows, as the client's retries do.
+            await sleep(pollDelay(sends - 1, 500, 5_000));
+            continue;
+        }
+        if (created.replayed && !(await spec.exists(created))) {
+            // The key's first answer names an object deleted since: this is a new create.
+            key = replacing ? newIdempotencyKey() : createKey(identity!, spec.keyInputs, ++generation);
+            continue;
+        }
+        taken.add(spec.idOf(created));
+        if (identity) journal.write(identity, firstSentAt, spec.idOf(created));
+        return { created, key };
+    }
+}
