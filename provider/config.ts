@@ -1,7 +1,7 @@
 // The one place the provider's configuration is decided. The dynamic-provider process calls `configure`
 // with the stack config (secrets decrypted); environment variables are the fallback. Nothing here is
 // ever captured into `__provider` or written to state: the shim forwards the config to this module.
-import { AuthenticationError, DEFAULT_BASE_URL, HeyGenClient, type ClientOptions } from "./client";
+import { AuthenticationError, DEFAULT_BASE_URL, HeyGenClient, type ClientOptions, type Timeouts } from "./client";
 
 export interface Settings {
     apiKey?: string;
@@ -38,6 +38,24 @@ export const MISSING_KEY =
     "no HeyGen API key is configured: run `pulumi config set --secret heygen:apiKey <key>` or set HEYGEN_API_KEY " +
     "(for the local emulator, the key is `emulator-key`)";
 
+/** The variable that shortens (or lengthens) the wait for a create or another write to answer. */
+export const WRITE_TIMEOUT_VAR = "HEYGEN_WRITE_TIMEOUT_SECONDS";
+
+/**
+ * Pure: timeouts that differ from the client's defaults, from the environment. Only the write timeout
+ * (creates, renames, deletes; default 120 s) is exposed: a create slower than it is the case the chaos
+ * tests and a slow network need, and the provider must cope with it either way.
+ */
+export function timeoutsFromEnv(env: NodeJS.ProcessEnv): Partial<Timeouts> {
+    const raw = env[WRITE_TIMEOUT_VAR];
+    if (raw === undefined || raw.trim() === "") return {};
+    const seconds = Number(raw);
+    if (!Number.isFinite(seconds) || seconds <= 0) {
+        throw new Error(`${WRITE_TIMEOUT_VAR} must be a number of seconds greater than 0 (e.g. 120), not '${raw}'`);
+    }
+    return { writeMs: Math.round(seconds * 1000) };
+}
+
 let cachedClient: { key: string; client: HeyGenClient } | undefined;
 
 /** The process's client, rebuilt only if the settings change. */
@@ -52,6 +70,7 @@ export function client(extra: Partial<ClientOptions> = {}): HeyGenClient {
                 apiKey: s.apiKey,
                 baseUrl: s.baseUrl,
                 userAgent: `pulumi-heygen/${version()}`,
+                timeouts: timeoutsFromEnv(process.env),
                 onRetry: ({ operation, attempt, delayMs, reason }) =>
                     console.error(`heygen: retrying ${operation} (attempt ${attempt + 1}) in ${Math.round(delayMs)} ms: ${reason}`),
                 ...extra,

@@ -35,7 +35,10 @@ function engineEnv(opts = {}) {
     return {
         PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}`,
         PULUMI_HEYGEN_ENGINE_BIN: bin,
-        PULUMI_BACKEND_URL: `file://${stateDir}`,
+        // metadata=skip: no `<stack>.json.attrs` sidecar files. The file backend (gocloud fileblob) rewrites
+        // that sidecar in place, so a `pulumi` killed mid-checkpoint can leave it empty, and every later
+        // command fails with "failed to load checkpoint: EOF" (seen in tests/e2e/chaos.test.ts).
+        PULUMI_BACKEND_URL: `file://${stateDir}?metadata=skip`,
         PULUMI_HOME: homeDir,
         // Local state only: the passphrase protects secrets in the file backend. Set your own to override.
         PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "pulumi-heygen-local",

@@ -5,9 +5,17 @@
 // <@pulumi/pulumi>/cmd/run` with the same flags and environment (PULUMI_CONFIG, PULUMI_NODEJS_*), so the
 // program, the SDK and the engine are the real ones. Plugin discovery and dependency installation are
 // left to the user (`npm install`); the engine already finds the dynamic-provider plugin on PATH.
+//
+// Like the Go host, it never outlives its engine: `Cancel` (the engine's answer to Ctrl-C) and a Run
+// call the engine abandons send the program SIGINT, then SIGKILL after a grace period; and when the
+// engine dies (engine-watch.js) or this process is told to stop, the program is stopped and we exit.
 "use strict";
 const path = require("path");
 const { spawn } = require("child_process");
+const { watchEngine } = require("./engine-watch");
+
+// As the Go host's cmd.WaitDelay: how long a program has to end after SIGINT before it is killed.
+const GRACE_MS = 5000;
 
 // Flags as the CLI passes them: `-root=DIR`, `-tracing=ADDR`, `--flag value`; the engine address positional.
 const flags = {};
@@ -84,12 +92,16 @@ function run(call, callback) {
             PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(req.getConfigsecretkeysList()),
         },
     });
+    programs.add(child);
+    // The engine gave up on this Run (its context ended): the program must not go on without it.
+    call.on("cancelled", () => stopProgram(child));
     child.on("error", (err) => {
         const resp = new langproto.RunResponse();
         resp.setError(`Problem executing program (could not run node): ${err.message}`);
         callback(null, resp);
     });
     child.on("exit", (code, signal) => {
+        programs.delete(child);
         const resp = new langproto.RunResponse();
         if (code === 32) {
             // cmd/run's exit code for "an error was already reported to the engine".
@@ -100,6 +112,33 @@ function run(call, callback) {
         callback(null, resp);
     });
 }
+
+/** The programs we run, so that a cancel, the engine's death or our own end stops them. */
+const programs = new Set();
+
+/** SIGINT (the program's chance to end cleanly), then SIGKILL after GRACE_MS. Resolves when it exited. */
+function stopProgram(child) {
+    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    try { child.kill("SIGINT"); } catch { /* already gone */ }
+    const timer = setTimeout(() => { try { child.kill("SIGKILL"); } catch { /* already gone */ } }, GRACE_MS);
+    return exited.finally(() => clearTimeout(timer));
+}
+
+let exiting = false;
+function stopAllAndExit(code, why) {
+    if (exiting) return;
+    exiting = true;
+    if (why) { try { process.stderr.write(`pulumi-language-nodejs: ${why}\n`); } catch { /* engine gone */ } }
+    Promise.all([...programs].map(stopProgram)).finally(() => process.exit(code));
+}
+// Our stdout and stderr are pipes to the engine: once it is gone, a write fails (EPIPE). That must not
+// crash us before the program is stopped.
+process.stdout.on("error", () => undefined);
+process.stderr.on("error", () => undefined);
+// The engine ends its plugins with SIGINT (then SIGKILL) to the process group; a user may send SIGTERM.
+process.on("SIGINT", () => stopAllAndExit(0));
+process.on("SIGTERM", () => stopAllAndExit(0));
 
 const empty = (Type) => (_call, callback) => callback(null, new Type());
 const server = new grpc.Server({ "grpc.max_receive_message_length": 400 * 1024 * 1024 });
@@ -125,7 +164,10 @@ server.addService(langrpc.LanguageRuntimeService, {
         callback(null, resp);
     },
     getProgramDependencies: empty(langproto.GetProgramDependenciesResponse),
-    cancel(_call, callback) { callback(null, new emptyproto.Empty()); },
+    cancel(_call, callback) {
+        for (const child of programs) stopProgram(child);
+        callback(null, new emptyproto.Empty());
+    },
 });
 server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, port) => {
     if (err) {
@@ -134,4 +176,5 @@ server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p
     }
     // The engine reads the port from our first line of output.
     process.stdout.write(`${port}\n`);
+    watchEngine({ address: engineAddress, grpc, onGone: (reason) => stopAllAndExit(1, `exiting: ${reason}`) });
 });
