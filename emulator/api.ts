@@ -141,7 +141,8 @@ export function registerApi(app: FastifyInstance, { store, createMs, ignoreIdemp
 
     function checkName(name: string, param = "name"): void {
         if (name.trim() === "") throw bad(`${param} must not be empty`, param);
-        if (name.length > LIMITS.nameMax) throw bad(`${param} must be at most ${LIMITS.nameMax} characters`, param);
+        // Characters as HeyGen counts them (code points): an emoji is one, not two UTF-16 units.
+        if (Array.from(name).length > LIMITS.nameMax) throw bad(`${param} must be at most ${LIMITS.nameMax} characters`, param);
     }
 
     const ENGINES: Record<CreateType, string[]> = {
@@ -164,7 +165,7 @@ export function registerApi(app: FastifyInstance, { store, createMs, ignoreIdemp
         const refs: Resolved[] = [];
         if (type === "prompt") {
             if (body.prompt === undefined || body.prompt.trim() === "") throw bad("prompt is required for type prompt", "prompt");
-            if (body.prompt.length > LIMITS.promptMax) throw bad(`prompt must be at most ${LIMITS.promptMax} characters`, "prompt");
+            if (Array.from(body.prompt).length > LIMITS.promptMax) throw bad(`prompt must be at most ${LIMITS.promptMax} characters`, "prompt");
             const images = body.reference_images ?? [];
             if (images.length > LIMITS.referenceImagesMax) {
                 throw bad(`reference_images may hold at most ${LIMITS.referenceImagesMax} images`, "reference_images");
@@ -286,7 +287,7 @@ export function registerApi(app: FastifyInstance, { store, createMs, ignoreIdemp
                 if (!ok) throw bad("reroute_url must be an http(s) URL", "reroute_url");
             }
             if (body.consent_text !== undefined) {
-                if (body.consent_text.length > LIMITS.consentTextMax) throw bad(`consent_text must be at most ${LIMITS.consentTextMax} characters`, "consent_text");
+                if (Array.from(body.consent_text).length > LIMITS.consentTextMax) throw bad(`consent_text must be at most ${LIMITS.consentTextMax} characters`, "consent_text");
                 if (/[<>]/.test(body.consent_text)) throw bad("consent_text must not contain < or >", "consent_text");
             }
             if (body.consent_video) {

@@ -86,7 +86,9 @@ export function checkFileSource(value: unknown, property: string, kind: FileKind
         case "assetId":
             return { assetId: text, ...(mediaType ? { mediaType } : {}) };
         case "path": {
-            const abs = resolveLocal(text);
+            // `./a.png`, `a.png` and `media/../a.png` are one file: state keeps the normal form.
+            const rel = normalizePath(text);
+            const abs = resolveLocal(rel);
             let stat: fs.Stats | undefined;
             try {
                 stat = fs.statSync(abs);
@@ -102,14 +104,21 @@ export function checkFileSource(value: unknown, property: string, kind: FileKind
                 failures.push({ property: `${property}.path`, reason: `'${text}' is ${mb(stat.size)}; HeyGen accepts at most 32 MB` });
                 return value;
             }
-            const type = mediaType ?? EXTENSIONS[path.extname(abs).toLowerCase()];
-            if (!type) {
-                failures.push({ property: `${property}.mediaType`, reason: `cannot tell the type of '${text}' from its extension: set ${property}.mediaType to ${MEDIA_TYPES[kind].join(" or ")}` });
+            const bytes = fs.readFileSync(abs);
+            // HeyGen sniffs the type from the bytes; the extension is only a fallback for what we cannot sniff.
+            const sniffed = sniffMediaType(bytes);
+            const type = sniffed ?? mediaType ?? EXTENSIONS[path.extname(abs).toLowerCase()];
+            if (sniffed && mediaType && sniffed !== mediaType) {
+                failures.push({ property: `${property}.mediaType`, reason: `is '${mediaType}' but '${text}' holds ${sniffed} bytes: remove mediaType or set it to '${sniffed}'` });
+            } else if (!type) {
+                failures.push({
+                    property: `${property}.path`,
+                    reason: `'${text}' is not a ${MEDIA_TYPES[kind].join(" or ")} file (its bytes are none of them and its extension says nothing): give a ${kind} file`,
+                });
             } else if (!MEDIA_TYPES[kind].includes(type)) {
                 failures.push({ property: `${property}.path`, reason: `'${text}' is ${type}; a ${kind} is needed (${MEDIA_TYPES[kind].join(" or ")})` });
             }
-            const bytes = fs.readFileSync(abs);
-            return { path: text, mediaType: type, sha256: sha256(bytes), size: bytes.length };
+            return { path: rel, ...(type ? { mediaType: type } : {}), sha256: sha256(bytes), size: bytes.length };
         }
         case "base64": {
             if (!mediaType) {
@@ -124,11 +133,47 @@ export function checkFileSource(value: unknown, property: string, kind: FileKind
             if (bytes.length > LIMITS.assetMaxBytes) {
                 failures.push({ property: `${property}.base64`, reason: `decodes to ${mb(bytes.length)}; HeyGen accepts at most 32 MB` });
             }
+            const sniffed = sniffMediaType(bytes);
+            if (sniffed && sniffed !== mediaType && MEDIA_TYPES[kind].includes(mediaType)) {
+                failures.push({ property: `${property}.mediaType`, reason: `is '${mediaType}' but the bytes are ${sniffed}: set it to '${sniffed}'` });
+            }
             const hash = sha256(bytes);
             stage(hash, bytes);
             return { mediaType, sha256: hash, size: bytes.length };
         }
     }
+}
+
+/**
+ * What HeyGen gets from a file source, and so what decides whether a look must be made anew: the bytes'
+ * hash for local and inline files (however they are given or wherever they sit), else the URL or asset
+ * id. A declared `mediaType` is not part of it: HeyGen reads the type from the bytes. Unknown values
+ * (preview) and what is not a stored source are returned as they are.
+ */
+export function fileIdentity(v: unknown): unknown {
+    if (Array.isArray(v)) return v.map(fileIdentity);
+    if (!v || typeof v !== "object" || Object.values(v).some(isUnknown)) return v;
+    const s = v as StoredFileSource;
+    if (typeof s.sha256 === "string") return { sha256: s.sha256 };
+    if (typeof s.url === "string") return { url: s.url };
+    if (typeof s.assetId === "string") return { assetId: s.assetId };
+    return v;
+}
+
+/** `./a.png` → `a.png`, `a/../b.png` → `b.png`, backslashes as slashes; absolute paths stay absolute. */
+export function normalizePath(p: string): string {
+    const n = path.posix.normalize(p.replace(/\\/g, "/"));
+    return n.startsWith("./") ? n.slice(2) : n;
+}
+
+/** The media types HeyGen takes, from the bytes' first few bytes (as HeyGen and the emulator sniff them). */
+export function sniffMediaType(b: Buffer): string | undefined {
+    const at = (...bytes: number[]) => bytes.every((x, i) => b[i] === x);
+    if (at(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return "image/png";
+    if (at(0xff, 0xd8, 0xff)) return "image/jpeg";
+    if (b.length >= 12 && b.toString("latin1", 4, 8) === "ftyp") return "video/mp4";
+    if (at(0x1a, 0x45, 0xdf, 0xa3)) return "video/webm";
+    return undefined;
 }
 
 /** The API's file input for a stored source, uploading local or inline bytes first. */

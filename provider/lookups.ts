@@ -8,7 +8,7 @@ import { MISSING_KEY, resolveSettings } from "./config";
 import { type AvatarGroupOutputs, groupOutputs } from "./resources/avatarGroup";
 import { type LookOutputs, lookOutputs } from "./resources/looks";
 
-export type AvatarGroupInfo = Omit<AvatarGroupOutputs, "firstLookId">;
+export type AvatarGroupInfo = Omit<AvatarGroupOutputs, "firstLookId" | "firstLookName" | "firstLookStatus" | "declaredName">;
 export type LookInfo = Omit<LookOutputs, "uploadedAssetIds">;
 
 export interface ListLooksArgs {

@@ -17,7 +17,7 @@ let adopted: pulumi.Output<string> | undefined;
 if (groupId) {
     const group = new heygen.AvatarGroup("existing", {
         adoptGroupId: groupId,
-        // Must match the group: its name and its first look's type (and name, which can be changed).
+        // Must match the group: its name, its first look's type and name (checked at preview).
         name: config.require("groupName"),
         firstLook: { type: "photo", image: { url: config.get("photoUrl") ?? "https://cdn.example.com/existing.jpg" } },
         waitFor: "created",

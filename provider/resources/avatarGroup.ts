@@ -3,18 +3,19 @@
 // a different first look, makes a new group. The first look's name (photo and digital twin) changes in place.
 import * as pulumi from "@pulumi/pulumi";
 import type { AvatarGroupItem, AvatarLookItem, CreateAvatarRequest } from "../../api/schema";
-import type { HeyGenClient } from "../client";
+import { type HeyGenClient, NotFoundError, newIdempotencyKey } from "../client";
 import { client } from "../config";
-import type { FileSource } from "../files";
+import { warn } from "../diagnostics";
+import { type FileSource, fileIdentity } from "../files";
 import { identity } from "../identity";
 import { providerFor } from "../shim";
 import {
-    type Failure, PartialCreateError, UNKNOWN, checkForceDestroy, checkId, checkKeyIfChanged, checkName, checkWaitInputs, decideDiff, explain,
-    isUnknown, orGone, partialCreate, pick, toDiffResult, waitUntil,
+    type Failure, PartialCreateError, UNKNOWN, checkForceDestroy, checkId, containsUnknown, checkKeyIfChanged, checkName, checkWaitInputs, decideDiff,
+    decideFixedName, adoptionBlocksReplace, explain, isUnknown, orGone, partialCreate, pick, toDiffResult, waitUntil, withoutUndefined,
 } from "./common";
 import { type Candidate, createOnce, looksOfGroup } from "./createOnce";
 import { digitalTwinKind } from "./digitalTwinLook";
-import { forgetListings } from "./lookReads";
+import { forgetListings, readLook } from "./lookReads";
 import { FAILED_ADVICE, type LookKind, type LookWait, waitIsOver } from "./looks";
 import { photoKind } from "./photoLook";
 import { promptKind } from "./promptLook";
@@ -57,9 +58,16 @@ export interface AvatarGroupArgs {
 export interface AvatarGroupOutputs {
     /** The group's id; looks join the group with it. Also the resource's id. */
     groupId: string;
-    /** The look the group was created with. */
+    /** The look the group was created with (after one deleted outside is made again: that one). */
     firstLookId: string;
+    /** The first look's name as HeyGen has it. */
+    firstLookName: string | null;
+    /** The first look's status as HeyGen has it; `deleted` when a refresh found it gone (the next `up` makes it again). */
+    firstLookStatus: string | null;
+    /** The group's name as HeyGen has it (renaming it in HeyGen's web app shows here after a refresh). */
     name: string;
+    /** The name the program declared (kept apart from `name`: HeyGen cannot rename groups, so a rename outside is reported, never undone). */
+    declaredName: string;
     looksCount: number;
     /** `processing`, `pending_consent`, `completed` or `failed`: the least advanced of its looks. */
     status: string | null;
@@ -74,10 +82,13 @@ export interface AvatarGroupOutputs {
     error: { code: string; message: string } | null;
 }
 
+/** `firstLookStatus` once a refresh found the first look deleted outside this program. */
+export const FIRST_LOOK_DELETED = "deleted";
+
 const KINDS: Record<FirstLookType, LookKind> = { photo: photoKind, prompt: promptKind, digital_twin: digitalTwinKind };
 const INPUTS = ["name", "firstLook", "adoptGroupId", "waitFor", "timeoutSeconds", "forceDestroy"] as const;
 
-export function groupOutputs(g: AvatarGroupItem): Omit<AvatarGroupOutputs, "firstLookId"> {
+export function groupOutputs(g: AvatarGroupItem): Omit<AvatarGroupOutputs, "firstLookId" | "firstLookName" | "firstLookStatus" | "declaredName"> {
     return {
         groupId: g.id, name: g.name, looksCount: g.looks_count, status: g.status, consentStatus: g.consent_status,
         previewImageUrl: g.preview_image_url, previewVideoUrl: g.preview_video_url, gender: g.gender,
@@ -86,27 +97,60 @@ export function groupOutputs(g: AvatarGroupItem): Omit<AvatarGroupOutputs, "firs
 }
 
 const firstLookOf = (inputs: Record<string, unknown>) => (inputs.firstLook ?? {}) as Record<string, unknown>;
-const lookName = (inputs: Record<string, unknown>) => (firstLookOf(inputs).name as string | undefined) ?? (inputs.name as string);
+/** The first look's declared name: its own, else the group's (`groupName` for states whose `name` is HeyGen's). */
+const lookName = (inputs: Record<string, unknown>, groupName?: string) => (firstLookOf(inputs).name as string | undefined) ?? groupName ?? (inputs.name as string);
 
 /** Splits the first look into what forces a new group (its source) and what changes in place (its name). */
 export function groupDiffView(inputs: Record<string, unknown>): Record<string, unknown> {
     const fl = inputs.firstLook;
     if (isUnknown(fl)) return { ...inputs, firstLookSource: UNKNOWN, firstLookName: UNKNOWN };
     const { name, ...source } = (fl ?? {}) as Record<string, unknown>;
+    // Files compare by what HeyGen gets (their bytes' hash), not by how they are given.
+    for (const k of ["image", "footage", "referenceImages"]) if (source[k] !== undefined) source[k] = fileIdentity(source[k]);
     // A prompt look's name cannot change in place.
     const renamable = source.type !== "prompt";
     return { ...inputs, firstLookSource: renamable ? source : { ...source, name }, firstLookName: renamable ? name ?? inputs.name : undefined };
 }
 
+/**
+ * The group's diff, from its old state (outputs: what HeyGen had at the last write or refresh, and what
+ * was declared) and its new inputs. Replaced only for what HeyGen cannot change in place: the group's
+ * name (when the program asks for a new one), its first look's source or type, a prompt first look's
+ * name. A rename made outside (the API cannot put it back) is a warning, never a replacement. Adoption
+ * matters only at create. A first look deleted outside is made again by an update.
+ */
 export function decideGroupDiff(olds: Record<string, unknown>, news: Record<string, unknown>) {
-    const d = decideDiff(groupDiffView(olds), groupDiffView(news), {
-        replacing: ["name", "firstLookSource", "adoptGroupId"],
-        updatable: ["firstLookName", "waitFor", "timeoutSeconds", "forceDestroy"],
-    });
+    const warnings: string[] = [];
+    const before = groupDiffView(olds);
+    const after = groupDiffView(news);
+    // The first look's name as HeyGen has it (a refresh records it), else as declared before.
+    if (olds.firstLookName !== undefined && olds.firstLookName !== null && !isUnknown(before.firstLookSource) && (before.firstLookSource as any)?.type !== "prompt") {
+        before.firstLookName = olds.firstLookName;
+    }
+    const d = decideDiff(before, after, { replacing: ["firstLookSource"], updatable: ["firstLookName", "waitFor", "timeoutSeconds", "forceDestroy"] });
     const replaces = d.replaces.map((k) => (k === "firstLookSource" ? "firstLook" : k));
+    let changes = d.changes;
+    switch (decideFixedName(olds.declaredName, olds.name, news.name)) {
+        case "record":
+            changes = true;
+            break;
+        case "drift":
+            warnings.push(
+                `avatar group "${String(news.name)}" is named "${String(olds.name)}" in HeyGen (renamed outside this program). HeyGen cannot rename groups, ` +
+                    `so nothing is changed: set name to "${String(olds.name)}" to accept it, or keep "${String(news.name)}" and ignore this warning ` +
+                    "(a new name would replace the group and all its looks)",
+            );
+            break;
+        case "replace":
+            changes = true;
+            replaces.unshift("name");
+            break;
+    }
+    // Deleted outside (seen by a refresh): the update makes it again in the same group.
+    if (olds.firstLookStatus === FIRST_LOOK_DELETED && !replaces.includes("firstLook")) changes = true;
     // A group whose first look failed stays recorded as failed: a new one only when its inputs change or
     // with `pulumi up --replace` (every create costs credits).
-    return toDiffResult({ ...d, replaces });
+    return { ...toDiffResult({ ...d, changes, replaces }), warnings };
 }
 
 export const avatarGroupHandlers = {
@@ -137,13 +181,21 @@ export const avatarGroupHandlers = {
                 firstLook = { ...fl, ...source };
             }
         }
-        const inputs = { ...news, firstLook };
+        const inputs = withoutUndefined({ ...news, firstLook });
         if (failures.length === 0) await checkKeyIfChanged(olds, inputs, INPUTS);
+        // Adopting: only when the resource is created (no old inputs), with reads only.
+        if (failures.length === 0 && Object.keys(olds ?? {}).length === 0 && typeof news.adoptGroupId === "string" && !containsUnknown(inputs)) {
+            failures.push(...(await checkGroupAdoption(client(), inputs)));
+        }
         return { inputs, failures };
     },
 
-    async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
-        return decideGroupDiff(olds, news);
+    async diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+        const { warnings, ...result } = decideGroupDiff(olds, news);
+        const blocked = adoptionBlocksReplace(id, result.replaces, news.adoptGroupId, `avatar group "${String(news.name)}"`, "adoptGroupId");
+        if (blocked) throw new Error(blocked);
+        for (const w of warnings) await warn(w);
+        return result;
     },
 
     async create(inputs: Record<string, unknown>) {
@@ -221,19 +273,61 @@ export const avatarGroupHandlers = {
     },
 
     async read(id: string, props: Record<string, unknown>) {
-        const group = await orGone(() => client().getGroup(id));
+        const api = client();
+        const group = await orGone(() => api.getGroup(id));
         if (!group) return {};
-        return { id, props: { ...props, ...groupOutputs(group) }, inputs: { ...pick(props, INPUTS), name: group.name } };
+        const declaredName = (props.declaredName ?? props.name) as string;
+        const firstLookId = props.firstLookId as string | undefined;
+        // The first look is read with the group's other looks (one listing per group).
+        const look = firstLookId && props.firstLookStatus !== FIRST_LOOK_DELETED ? await readLook(api, firstLookId, id) : undefined;
+        const outs = {
+            ...props, ...groupOutputs(group), declaredName,
+            firstLookName: look?.name ?? null, firstLookStatus: look?.status ?? FIRST_LOOK_DELETED,
+        };
+        // Inputs as they are now, so a later preview shows exactly what `up` will put back: a renamed first
+        // look, a deleted one (its inputs go, and come back with the update). The group's own name stays the
+        // declared one: HeyGen cannot rename it back, so that drift is a warning.
+        const inputs: Record<string, unknown> = { ...pick(props, INPUTS), name: declaredName };
+        const fl = props.firstLook as Record<string, unknown> | undefined;
+        if (!look) delete inputs.firstLook;
+        else if (fl && KINDS[fl.type as FirstLookType]?.renamable && look.name !== lookName(props as Record<string, unknown>, declaredName)) {
+            inputs.firstLook = { ...fl, name: look.name };
+        }
+        if (group.name !== declaredName) {
+            await warn(`avatar group "${declaredName}" (${id}) was renamed to "${group.name}" outside this program; HeyGen cannot rename groups, so \`up\` leaves it: set name to "${group.name}" to accept it`);
+        }
+        if (firstLookId && !look && props.firstLookStatus !== FIRST_LOOK_DELETED) {
+            await warn(`avatar group "${declaredName}" (${id}): its first look ${firstLookId} was deleted outside this program; the next \`up\` makes it again in the same group`);
+        }
+        return { id, props: outs, inputs };
     },
 
     async update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
         const api = client();
         forgetListings();
         const firstLookId = olds.firstLookId as string;
-        const extra = olds.uploadedAssetIds ? { uploadedAssetIds: olds.uploadedAssetIds } : {};
+        let extra: Record<string, unknown> = olds.uploadedAssetIds ? { uploadedAssetIds: olds.uploadedAssetIds } : {};
         let look: AvatarLookItem;
         try {
-            look = lookName(olds) !== lookName(news) ? await api.renameLook(firstLookId, lookName(news)) : await api.getLook(firstLookId);
+            const live = olds.firstLookStatus === FIRST_LOOK_DELETED ? undefined : firstLookId;
+            const kind = KINDS[firstLookOf(news).type as FirstLookType];
+            const current = (olds.firstLookName as string | null | undefined) ?? lookName(olds, olds.declaredName as string | undefined);
+            let found: AvatarLookItem | undefined;
+            if (live) {
+                try {
+                    found = kind.renamable && current !== lookName(news) ? await api.renameLook(live, lookName(news)) : await api.getLook(live);
+                } catch (e) {
+                    if (!(e instanceof NotFoundError)) throw e;
+                    await warn(`avatar group "${news.name}": its first look ${live} no longer exists in HeyGen; making it again`);
+                }
+            }
+            // Deleted outside (seen now or by a refresh): make it again, so the group is what the program says.
+            if (!found) {
+                const made = await createFirstLook(api, id, news);
+                found = made.look;
+                if (made.uploadedAssetIds.length) extra = { uploadedAssetIds: [...((olds.uploadedAssetIds as string[] | undefined) ?? []), ...made.uploadedAssetIds] };
+            }
+            look = found;
         } catch (e) {
             throw explain(e, `updating avatar group "${news.name}"`);
         }
@@ -242,7 +336,7 @@ export const avatarGroupHandlers = {
             return { outs: (await settle(api, id, undefined, look, news, extra)).outs };
         } catch (e) {
             if (e instanceof PartialCreateError) throw e;
-            const outs = { ...pick(olds, ["groupId", "looksCount", "status", "consentStatus", "previewImageUrl", "previewVideoUrl", "gender", "defaultVoiceId", "createdAt", "error"]), ...pick(news, INPUTS), name: news.name, groupId: id, firstLookId: look.id, ...extra };
+            const outs = { ...pick(olds, ["groupId", "looksCount", "status", "consentStatus", "previewImageUrl", "previewVideoUrl", "gender", "defaultVoiceId", "createdAt", "error"]), ...pick(news, INPUTS), name: olds.name ?? news.name, declaredName: news.name, groupId: id, firstLookId: look.id, firstLookName: look.name, firstLookStatus: look.status, ...extra };
             throw partialCreate(`updating avatar group "${news.name}": ${explain(e, "finishing it").message}`, id, outs, news);
         }
     },
@@ -287,8 +381,11 @@ async function settle(api: HeyGenClient, groupId: string, known: AvatarGroupItem
     const kind = KINDS[firstLookOf(inputs).type as FirstLookType];
     const wait = (inputs.waitFor as LookWait | undefined) ?? kind.defaultWait;
     const timeoutMs = ((inputs.timeoutSeconds as number | undefined) ?? kind.defaultTimeoutSeconds) * 1000;
-    const outsOf = (g: AvatarGroupItem) => ({ ...pick(inputs, INPUTS), ...groupOutputs(g), firstLookId: look.id, ...extra });
     let current = look;
+    const outsOf = (g: AvatarGroupItem) => ({
+        ...pick(inputs, INPUTS), ...groupOutputs(g), declaredName: inputs.name,
+        firstLookId: look.id, firstLookName: current.name, firstLookStatus: current.status, ...extra,
+    });
     let group = wait === "trained" ? undefined : known;
     if (wait === "trained" && !waitIsOver(look.status)) {
         const r = await waitUntil(() => api.getLook(look.id), (l) => waitIsOver(l.status), timeoutMs);
@@ -310,6 +407,45 @@ async function settle(api: HeyGenClient, groupId: string, known: AvatarGroupItem
         );
     }
     return { id: group.id, outs: outsOf(group) };
+}
+
+/** Makes the declared first look again in an existing group (it was deleted outside this program). */
+async function createFirstLook(api: HeyGenClient, groupId: string, inputs: Record<string, unknown>) {
+    const fl = firstLookOf(inputs);
+    const kind = KINDS[fl.type as FirstLookType];
+    const key = newIdempotencyKey();
+    const { body, uploadedAssetIds } = await kind.createBody(fl, api, key);
+    const created = await api.createAvatar({ type: kind.createType, name: lookName(inputs), avatar_group_id: groupId, ...body } as CreateAvatarRequest, key);
+    return { look: created.avatar_item, uploadedAssetIds };
+}
+
+/**
+ * At preview, with reads only: the group to adopt exists, is the account's own, and is what the program
+ * declares (its name, its first look's type and name), so `up` takes it over without changing anything.
+ */
+export async function checkGroupAdoption(api: HeyGenClient, inputs: Record<string, unknown>): Promise<Failure[]> {
+    const id = inputs.adoptGroupId as string;
+    const group = await orGone(() => api.getGroup(id));
+    if (!group) return [{ property: "adoptGroupId", reason: `no avatar group ${id} exists in this HeyGen account` }];
+    if (group.status === null) return [{ property: "adoptGroupId", reason: `${id} is one of HeyGen's public avatars; only your own groups can be adopted` }];
+    const failures: Failure[] = [];
+    if (group.name !== inputs.name) {
+        failures.push({ property: "name", reason: `group ${id} is named "${group.name}" and groups cannot be renamed: set name to "${group.name}"` });
+    }
+    let first: AvatarLookItem | undefined;
+    for await (const l of api.allLooks({ group_id: id })) first = l; // newest first: the last one is the first look
+    const fl = firstLookOf(inputs);
+    const kind = KINDS[fl.type as FirstLookType];
+    if (!first) failures.push({ property: "adoptGroupId", reason: `group ${id} has no looks` });
+    else if (first.avatar_type !== kind.avatarType) {
+        failures.push({ property: "firstLook.type", reason: `the first look of group ${id} is a ${first.avatar_type}: declare firstLook with the matching type` });
+    } else if (first.name !== lookName(inputs)) {
+        failures.push({
+            property: "firstLook.name",
+            reason: `the first look of group ${id} is named "${first.name}": declare that name to adopt it as it is${kind.renamable ? " (rename it afterwards with an update)" : ""}`,
+        });
+    }
+    return failures;
 }
 
 async function adopt(api: HeyGenClient, inputs: Record<string, unknown>) {
@@ -334,18 +470,31 @@ async function adopt(api: HeyGenClient, inputs: Record<string, unknown>) {
     return settle(api, id, group, first, inputs, {});
 }
 
-/** Declared outputs must be seeded as undefined to appear on the resource object (pulumi#2931). */
+/**
+ * Declared outputs must be seeded as undefined to appear on the resource object (pulumi#2931). `groupId`
+ * is not among them: it is the resource's id (below).
+ */
 const OUTPUT_SEED = {
-    groupId: undefined, firstLookId: undefined, looksCount: undefined, status: undefined, consentStatus: undefined,
-    previewImageUrl: undefined, previewVideoUrl: undefined, gender: undefined, defaultVoiceId: undefined, createdAt: undefined,
-    error: undefined, uploadedAssetIds: undefined,
+    firstLookId: undefined, firstLookName: undefined, firstLookStatus: undefined, looksCount: undefined, status: undefined,
+    consentStatus: undefined, previewImageUrl: undefined, previewVideoUrl: undefined, gender: undefined, defaultVoiceId: undefined,
+    createdAt: undefined, error: undefined, uploadedAssetIds: undefined, declaredName: undefined,
 };
 
 /** An avatar group (a character), created together with its first look. */
 export class AvatarGroup extends pulumi.dynamic.Resource {
+    /**
+     * The group's id, to pass as a look's `groupId`. It is the resource's id, so it stays known while a
+     * preview plans an update of the group (the engine leaves other outputs of an updated resource
+     * unknown until it is applied), and the looks that use it are not shown as replaced.
+     */
     declare readonly groupId: pulumi.Output<string>;
+    /** Unknown in a preview that updates the group: an update makes a first look deleted outside again. */
     declare readonly firstLookId: pulumi.Output<string>;
+    declare readonly firstLookName: pulumi.Output<string | null>;
+    declare readonly firstLookStatus: pulumi.Output<string | null>;
+    /** The name as HeyGen has it. */
     declare readonly name: pulumi.Output<string>;
+    declare readonly declaredName: pulumi.Output<string>;
     declare readonly looksCount: pulumi.Output<number>;
     declare readonly status: pulumi.Output<string | null>;
     declare readonly consentStatus: pulumi.Output<string | null>;
@@ -359,5 +508,6 @@ export class AvatarGroup extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: AvatarGroupArgs, opts?: pulumi.CustomResourceOptions) {
         super(providerFor("avatarGroup"), name, { ...OUTPUT_SEED, ...args, __identity: identity("AvatarGroup", name) }, opts, "heygen", "AvatarGroup");
+        this.groupId = this.id;
     }
 }

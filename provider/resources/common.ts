@@ -37,6 +37,8 @@ export interface DiffRules {
     updatable: readonly string[];
     /** Inputs whose change forces a new object. */
     replacing: readonly string[];
+    /** How an input is compared, when not by its value (files: by what HeyGen gets, see fileIdentity). */
+    views?: Record<string, (v: unknown) => unknown>;
 }
 
 export interface DiffDecision {
@@ -49,20 +51,74 @@ export interface DiffDecision {
 /**
  * Compares old state (which holds the old inputs, see pulumi-dynamic.md: `olds` are outputs) with new
  * inputs. An unknown new value counts as a change. Inputs that are neither updatable nor replacing
- * (outputs) are ignored.
+ * (outputs, and adoption ids, which matter only at create) are ignored.
  */
 export function decideDiff(olds: Record<string, unknown>, news: Record<string, unknown>, rules: DiffRules): DiffDecision {
     const changed: string[] = [];
     const replaces: string[] = [];
     for (const key of [...rules.replacing, ...rules.updatable]) {
-        const a = olds[key];
-        const b = news[key];
+        const view = rules.views?.[key] ?? ((v: unknown) => v);
+        const a = view(olds[key]);
+        const b = view(news[key]);
         if (containsUnknown(b) || !deepEqual(a, b)) {
             changed.push(key);
             if (rules.replacing.includes(key)) replaces.push(key);
         }
     }
     return { changes: changed.length > 0, replaces, changed };
+}
+
+/**
+ * What a new declaration means for a name HeyGen cannot change (a group's, a prompt look's), given the
+ * name declared before and the name HeyGen has now (they differ when someone renamed it in HeyGen's web
+ * app, seen by `refresh`):
+ * - `same`: nothing to do;
+ * - `record`: the declaration now matches HeyGen: an update that only records it, no API call;
+ * - `drift`: renamed outside and the program did not ask for anything: no change, a warning;
+ * - `replace`: the program asks for a name HeyGen does not have: only a new object can carry it.
+ */
+export type FixedNameDecision = "same" | "record" | "drift" | "replace";
+
+export function decideFixedName(declaredBefore: unknown, actual: unknown, declaredNow: unknown): FixedNameDecision {
+    if (isUnknown(declaredNow)) return "replace";
+    const before = declaredBefore ?? actual;
+    const now = actual ?? before;
+    if (declaredNow === now) return declaredNow === before ? "same" : "record";
+    return declaredNow === before ? "drift" : "replace";
+}
+
+/** A replacement would create from the adoption id again, i.e. take over this very object and then delete it. */
+export function adoptionBlocksReplace(id: string, replaces: string[], adoptId: unknown, what: string, input: string): string | undefined {
+    if (!replaces.length || adoptId !== id) return undefined;
+    return `${what}: changing ${replaces.join(", ")} needs a new object, but ${input} still names this one (${id}): ` +
+        `\`up\` would take it over again and then delete it. Remove ${input} (adoption matters only when the resource is first created) to make a new one`;
+}
+
+/**
+ * The preview's honest word on a replacement it cannot be sure of: an input forcing it is not known until
+ * `up` (it comes from a resource being created or replaced). `up` decides again with the real value.
+ */
+export function unknownReplaceWarnings(what: string, replaces: string[], news: Record<string, unknown>): string[] {
+    const unknown = replaces.filter((k) => containsUnknown(news[k]));
+    if (!unknown.length) return [];
+    return [`${what}: ${unknown.join(", ")} is not known until \`up\` (it comes from a resource being created or replaced), so the preview shows a replacement; \`up\` replaces it only if the value changes`];
+}
+
+/** Length as HeyGen counts it: characters (code points), so an emoji is one, not two UTF-16 units. */
+export const charCount = (s: string): number => Array.from(s).length;
+
+/**
+ * A copy without `undefined` anywhere: the engine's protobuf Struct cannot hold it (the opaque
+ * `Unexpected struct type.`), so whatever `check` returns goes through this.
+ */
+export function withoutUndefined<T>(v: T): T {
+    if (Array.isArray(v)) return v.filter((x) => x !== undefined).map(withoutUndefined) as T;
+    if (v && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
+        const out: Record<string, unknown> = {};
+        for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = withoutUndefined(x);
+        return out as T;
+    }
+    return v;
 }
 
 /**
@@ -172,7 +228,7 @@ export function checkName(value: unknown, property: string, failures: Failure[],
         return;
     }
     if (typeof value !== "string" || value.trim() === "") failures.push({ property, reason: "must be a non-empty string" });
-    else if (value.length > 255) failures.push({ property, reason: `is ${value.length} characters; HeyGen allows at most 255` });
+    else if (charCount(value) > 255) failures.push({ property, reason: `is ${charCount(value)} characters; HeyGen allows at most 255` });
 }
 
 export function checkId(value: unknown, property: string, failures: Failure[], required: boolean): void {

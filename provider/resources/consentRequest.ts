@@ -4,10 +4,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AvatarGroupItem } from "../../api/schema";
 import { LIMITS } from "../../api/constants";
-import { type HeyGenClient, newIdempotencyKey } from "../client";
+import { BadRequestError, type HeyGenClient, newIdempotencyKey } from "../client";
 import { client } from "../config";
 import { providerFor } from "../shim";
-import { type Failure, PartialCreateError, checkId, checkKeyIfChanged, checkWaitInputs, decideDiff, explain, isUnknown, orGone, partialCreate, pick, toDiffResult, waitUntil } from "./common";
+import {
+    type Failure, PartialCreateError, charCount, checkId, checkKeyIfChanged, checkWaitInputs, decideDiff, explain, isUnknown, orGone, partialCreate,
+    pick, toDiffResult, unknownReplaceWarnings, waitUntil, withoutUndefined,
+} from "./common";
+import { warn } from "../diagnostics";
+import { checkJoinableGroup } from "./looks";
 
 export type ConsentWait = "requested" | "approved";
 
@@ -50,7 +55,7 @@ export function checkConsentInputs(news: Record<string, unknown>): Failure[] {
     const t = news.consentText;
     if (t !== undefined && !isUnknown(t)) {
         if (typeof t !== "string" || t.trim() === "") failures.push({ property: "consentText", reason: "must be a non-empty string" });
-        else if (t.length > LIMITS.consentTextMax) failures.push({ property: "consentText", reason: `is ${t.length} characters; HeyGen allows at most ${LIMITS.consentTextMax}` });
+        else if (charCount(t) > LIMITS.consentTextMax) failures.push({ property: "consentText", reason: `is ${charCount(t)} characters; HeyGen allows at most ${LIMITS.consentTextMax}` });
         else if (/[<>]/.test(t)) failures.push({ property: "consentText", reason: "must not contain < or >" });
     }
     return failures;
@@ -66,12 +71,19 @@ const outsOf = (inputs: Record<string, unknown>, g: AvatarGroupItem, url: string
 export const consentRequestHandlers = {
     async check(olds: Record<string, unknown>, news: Record<string, unknown>) {
         const failures = checkConsentInputs(news);
-        if (failures.length === 0) await checkKeyIfChanged(olds, news, INPUTS);
-        return { inputs: news, failures };
+        const inputs = withoutUndefined(news);
+        if (failures.length === 0) await checkKeyIfChanged(olds, inputs, INPUTS);
+        // With reads only: the group exists and is the account's own (when it changes and is known).
+        if (failures.length === 0 && typeof inputs.groupId === "string" && !isUnknown(inputs.groupId) && olds?.groupId !== inputs.groupId) {
+            failures.push(...(await checkJoinableGroup(client(), inputs.groupId)));
+        }
+        return { inputs, failures };
     },
 
     async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
-        return decideConsentDiff(olds, news);
+        const r = decideConsentDiff(olds, news);
+        for (const w of unknownReplaceWarnings(`the consent request for avatar group ${String(olds.groupId)}`, r.replaces, news)) await warn(w);
+        return r;
     },
 
     async create(inputs: Record<string, unknown>) {
@@ -89,7 +101,17 @@ export const consentRequestHandlers = {
                 groupId,
                 { ...(inputs.rerouteUrl ? { reroute_url: inputs.rerouteUrl as string } : {}), ...(inputs.consentText ? { consent_text: inputs.consentText as string } : {}) },
                 newIdempotencyKey(),
-            );
+            ).catch((e) => {
+                // No twin in the group yet (HeyGen reports no consent status then): usually a twin of this
+                // same run not created yet. Say how to order them.
+                if (e instanceof BadRequestError && group.consent_status === null) {
+                    throw new Error(
+                        `groupId: avatar group ${groupId} holds no digital twin yet, and HeyGen asks for consent only for digital twins (${e.message}). ` +
+                            "Give the ConsentRequest the twin's group as `groupId: twin.groupId` (a DigitalTwinLook's groupId), or add `dependsOn: [twin]`, so it is asked after the twin exists",
+                    );
+                }
+                throw e;
+            });
         } catch (e) {
             throw explain(e, `requesting consent for avatar group ${groupId}`);
         }
@@ -159,5 +181,7 @@ export class ConsentRequest extends pulumi.dynamic.Resource {
     constructor(name: string, args: ConsentRequestArgs, opts?: pulumi.CustomResourceOptions) {
         const secret = { additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "url"] };
         super(providerFor("consentRequest"), name, { url: undefined, consentStatus: undefined, ...args }, { ...opts, ...secret }, "heygen", "ConsentRequest");
+        // The declared group (a different one replaces the request): known during a preview of an update.
+        this.groupId = pulumi.all([this.urn, args.groupId]).apply(([, g]) => g);
     }
 }

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { FileSource } from "../files";
 import { identity } from "../identity";
 import { providerFor } from "../shim";
-import { type LookKind, type LookWait, LOOK_OUTPUT_SEED, LookResource, singleFileKind } from "./looks";
+import { type LookKind, type LookWait, LookResource, singleFileKind } from "./looks";
 
 export interface DigitalTwinLookArgs {
     /** The avatar group (character) the look joins: an AvatarGroup's `groupId`. */
@@ -43,6 +43,6 @@ export const digitalTwinKind: LookKind = singleFileKind({
 /** A digital twin look. Its group needs a ConsentRequest approved by the person filmed before it trains. */
 export class DigitalTwinLook extends LookResource {
     constructor(name: string, args: DigitalTwinLookArgs, opts?: pulumi.CustomResourceOptions) {
-        super(providerFor("digitalTwinLook"), name, { ...LOOK_OUTPUT_SEED, ...args, __identity: identity("DigitalTwinLook", name) }, opts, "heygen", "DigitalTwinLook");
+        super(providerFor("digitalTwinLook"), name, { ...args, __identity: identity("DigitalTwinLook", name) }, digitalTwinKind, opts, "DigitalTwinLook");
     }
 }

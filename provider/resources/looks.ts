@@ -4,12 +4,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AvatarLookItem, AvatarType, CreateAvatarRequest, CreateType } from "../../api/schema";
 import type { HeyGenClient } from "../client";
-import { type FileKind, type StoredFileSource, checkFileSource, toApiFile } from "../files";
+import { type FileKind, type StoredFileSource, checkFileSource, fileIdentity, toApiFile } from "../files";
+import { warn } from "../diagnostics";
 import { forgetListings, readLook } from "./lookReads";
 import { client } from "../config";
 import {
-    type DiffRules, type Failure, PartialCreateError, checkForceDestroy, checkId, checkKeyIfChanged, checkName, checkWaitInputs, decideDiff,
-    explain, orGone, partialCreate, pick, toDiffResult, waitUntil,
+    type DiffRules, type Failure, PartialCreateError, checkForceDestroy, checkId, checkKeyIfChanged, checkName, checkWaitInputs, containsUnknown,
+    decideDiff, decideFixedName, adoptionBlocksReplace, unknownReplaceWarnings, explain, isUnknown, orGone, partialCreate, pick, toDiffResult,
+    waitUntil, withoutUndefined,
 } from "./common";
 import { createOnce, looksOfGroup } from "./createOnce";
 
@@ -21,6 +23,8 @@ export interface LookOutputs {
     groupId: string;
     /** The look's name as HeyGen has it. */
     name: string;
+    /** The name the program declared (differs from `name` only for a prompt look renamed outside: HeyGen cannot rename it back). */
+    declaredName?: string;
     /** `photo_avatar` or `digital_twin`. */
     avatarType: AvatarType;
     /** `processing`, `pending_consent` (digital twins before consent), `completed` or `failed`. */
@@ -102,11 +106,47 @@ export function singleFileKind(k: Omit<LookKind, "sourceInputs" | "checkSource" 
     };
 }
 
+/** Files compare by what HeyGen gets (their bytes' hash), not by how they are given. */
+const FILE_VIEWS = { image: fileIdentity, footage: fileIdentity, referenceImages: fileIdentity };
+
+/**
+ * What a change of each input does. Adoption ids are in neither list: they matter only at create. A
+ * prompt look's name is decided apart (decideLookDiff): HeyGen cannot rename it, in either direction.
+ */
 export function lookDiffRules(kind: LookKind): DiffRules {
     return {
         updatable: kind.renamable ? ["name", "waitFor", "timeoutSeconds", "forceDestroy"] : ["waitFor", "timeoutSeconds", "forceDestroy"],
-        replacing: ["groupId", ...kind.sourceInputs, "adoptLookId", ...(kind.renamable ? [] : ["name"])],
+        replacing: ["groupId", ...kind.sourceInputs],
+        views: FILE_VIEWS,
     };
+}
+
+/** A look's diff, from its old state (outputs: HeyGen's view plus what was declared) and its new inputs. */
+export function decideLookDiff(kind: LookKind, olds: Record<string, unknown>, news: Record<string, unknown>) {
+    const warnings: string[] = [];
+    const d = decideDiff(olds, news, lookDiffRules(kind));
+    if (!kind.renamable) {
+        switch (decideFixedName(olds.declaredName, olds.name, news.name)) {
+            case "record":
+                d.changes = true;
+                d.changed.push("name");
+                break;
+            case "drift":
+                warnings.push(
+                    `${kind.title} "${String(news.name)}" is named "${String(olds.name)}" in HeyGen (renamed outside this program). HeyGen cannot rename ` +
+                        `${kind.title}s, so nothing is changed: set name to "${String(olds.name)}" to accept it (a new name would replace the look)`,
+                );
+                break;
+            case "replace":
+                d.changes = true;
+                d.changed.push("name");
+                d.replaces.push("name");
+                break;
+        }
+    }
+    // A look whose training failed stays as it is (recorded as failed) until its inputs change or the user
+    // asks for a new one with `pulumi up --replace`: every create costs credits.
+    return { ...toDiffResult(d), warnings };
 }
 
 const inputKeys = (kind: LookKind) => [...LOOK_COMMON_INPUTS, ...kind.sourceInputs];
@@ -118,7 +158,7 @@ export function lookHandlers(kind: LookKind) {
 
     /** Waits per `waitFor`; failed or unfinished training becomes a partial create that keeps the look in state. */
     async function settle(api: HeyGenClient, look: AvatarLookItem, inputs: Record<string, unknown>, extra: Record<string, unknown>) {
-        const outsOf = (l: AvatarLookItem) => ({ ...stored(inputs), ...lookOutputs(l), ...extra });
+        const outsOf = (l: AvatarLookItem) => ({ ...stored(inputs), ...lookOutputs(l), declaredName: inputs.name, ...extra });
         if (waitFor(inputs) !== "trained" || waitIsOver(look.status)) {
             return finish(look);
         }
@@ -160,15 +200,26 @@ export function lookHandlers(kind: LookKind) {
             checkWaitInputs(news, ["created", "trained"], failures);
             checkForceDestroy(news, failures);
             const source = kind.checkSource(news, failures);
-            const inputs = { ...news, ...source };
+            const inputs = withoutUndefined({ ...news, ...source });
             if (failures.length === 0) await checkKeyIfChanged(olds, inputs, inputKeys(kind));
+            // With reads only, what would fail at `up`: the group it joins (when it changes and is known)
+            // and the look it adopts (only when the resource is created).
+            const creating = Object.keys(olds ?? {}).length === 0;
+            if (failures.length === 0 && typeof inputs.groupId === "string" && !isUnknown(inputs.groupId) && (creating || olds.groupId !== inputs.groupId)) {
+                failures.push(...(await checkJoinableGroup(client(), inputs.groupId)));
+            }
+            if (failures.length === 0 && creating && typeof inputs.adoptLookId === "string" && !isUnknown(inputs.adoptLookId)) {
+                failures.push(...(await checkLookAdoption(client(), kind, inputs)));
+            }
             return { inputs, failures };
         },
 
-        async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
-            // A look whose training failed stays as it is (recorded as failed) until its inputs change or
-            // the user asks for a new one with `pulumi up --replace`: every create costs credits.
-            return toDiffResult(decideDiff(olds, news, lookDiffRules(kind)));
+        async diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+            const { warnings, ...result } = decideLookDiff(kind, olds, news);
+            const blocked = adoptionBlocksReplace(id, result.replaces, news.adoptLookId, describe(news), "adoptLookId");
+            if (blocked) throw new Error(blocked);
+            for (const w of [...warnings, ...unknownReplaceWarnings(describe(news), result.replaces, news)]) await warn(w);
+            return result;
         },
 
         async create(inputs: Record<string, unknown>) {
@@ -232,9 +283,14 @@ export function lookHandlers(kind: LookKind) {
         async read(id: string, props: Record<string, unknown>) {
             const look = await readLook(client(), id, props.groupId);
             if (!look) return {};
-            const outs = { ...props, ...lookOutputs(look) };
-            // The inputs that describe what exists now, so a later preview shows real drift and nothing else.
-            const inputs = { ...pick(props, inputKeys(kind)), name: look.name, groupId: look.group_id };
+            const declaredName = (props.declaredName ?? props.name) as string;
+            const outs = { ...props, ...lookOutputs(look), declaredName };
+            // The inputs that describe what exists now, so a later preview shows real drift and nothing else:
+            // a renamed photo or twin look is renamed back; a prompt look cannot be, so its declared name stays.
+            const inputs = { ...pick(props, inputKeys(kind)), name: kind.renamable ? look.name : declaredName, groupId: look.group_id };
+            if (!kind.renamable && look.name !== declaredName) {
+                await warn(`${kind.title} "${declaredName}" (${id}) was renamed to "${look.name}" outside this program; HeyGen cannot rename it back, so \`up\` leaves it: set name to "${look.name}" to accept it`);
+            }
             return { id, props: outs, inputs };
         },
 
@@ -282,6 +338,27 @@ export function lookHandlers(kind: LookKind) {
         },
     };
 
+    /**
+     * At preview, with reads only: the look to adopt exists and is what the program declares (type,
+     * group, name), so `up` takes it over without changing anything.
+     */
+    async function checkLookAdoption(api: HeyGenClient, k: LookKind, inputs: Record<string, unknown>): Promise<Failure[]> {
+        const id = inputs.adoptLookId as string;
+        const look = await orGone(() => api.getLook(id));
+        if (!look) return [{ property: "adoptLookId", reason: `no look ${id} exists in this HeyGen account` }];
+        if (look.avatar_type !== k.avatarType) {
+            return [{ property: "adoptLookId", reason: `look ${id} is a ${look.avatar_type}, not a ${k.avatarType}: declare it with the matching resource` }];
+        }
+        // What is not known yet (a group adopted in the same run) is checked by `up`.
+        if (!isUnknown(inputs.groupId) && look.group_id !== inputs.groupId) {
+            return [{ property: "groupId", reason: `look ${id} belongs to group ${look.group_id}, not ${String(inputs.groupId)}: set groupId to ${look.group_id}` }];
+        }
+        if (!isUnknown(inputs.name) && look.name !== inputs.name) {
+            return [{ property: "name", reason: `look ${id} is named "${look.name}": declare that name to adopt it as it is${k.renamable ? " (rename it afterwards with an update)" : ""}` }];
+        }
+        return [];
+    }
+
     /** Takes an existing look under management, after checking it is the look declared. */
     async function adopt(api: HeyGenClient, inputs: Record<string, unknown>) {
         const id = inputs.adoptLookId as string;
@@ -290,7 +367,8 @@ export function lookHandlers(kind: LookKind) {
         if (look.avatar_type !== kind.avatarType) {
             throw new Error(`adoptLookId: look ${id} is a ${look.avatar_type}, not a ${kind.avatarType}; declare it with the matching resource`);
         }
-        if (look.group_id !== inputs.groupId) {
+        // What is not known yet (a group adopted in the same run) is checked by `up`.
+        if (!isUnknown(inputs.groupId) && look.group_id !== inputs.groupId) {
             throw new Error(`adoptLookId: look ${id} belongs to group ${look.group_id}, not ${inputs.groupId}; set groupId to ${look.group_id}`);
         }
         let current = look;
@@ -303,18 +381,55 @@ export function lookHandlers(kind: LookKind) {
 }
 
 
-/** Declared outputs must be seeded as undefined to appear on the resource object (pulumi#2931). */
+/**
+ * At preview, with reads only: the group a look joins exists and is the account's own (HeyGen's public
+ * groups take no looks). Read once per process and group.
+ */
+const groupChecks = new Map<string, Promise<Failure[]>>();
+export function checkJoinableGroup(api: HeyGenClient, groupId: string): Promise<Failure[]> {
+    let r = groupChecks.get(groupId);
+    if (!r) {
+        r = (async () => {
+            const g = await orGone(() => api.getGroup(groupId));
+            if (!g) return [{ property: "groupId", reason: `no avatar group ${groupId} exists in this HeyGen account: use an AvatarGroup's groupId` }];
+            // HeyGen reports a status for private groups only.
+            if (g.status === null) return [{ property: "groupId", reason: `${groupId} ("${g.name}") is one of HeyGen's public avatars, which take no new looks: use one of your own groups (an AvatarGroup's groupId)` }];
+            return [];
+        })();
+        r.catch(() => groupChecks.delete(groupId));
+        groupChecks.set(groupId, r);
+    }
+    return r;
+}
+
+/**
+ * Declared outputs must be seeded as undefined to appear on the resource object (pulumi#2931). `lookId`,
+ * `groupId` and `avatarType` are not among them: the class derives them (see LookResource).
+ */
 export const LOOK_OUTPUT_SEED = {
-    lookId: undefined, avatarType: undefined, status: undefined, error: undefined, previewImageUrl: undefined,
+    declaredName: undefined, status: undefined, error: undefined, previewImageUrl: undefined,
     previewVideoUrl: undefined, supportedEngines: undefined, imageWidth: undefined, imageHeight: undefined,
     preferredOrientation: undefined, gender: undefined, defaultVoiceId: undefined, tags: undefined, uploadedAssetIds: undefined,
 };
 
-/** The outputs every look resource has; each kind's class adds its constructor. */
+/**
+ * The outputs every look resource has; each kind's class adds its constructor. Outputs that an update can
+ * never change come from what is known before applying: `lookId` is the resource's id, `groupId` the
+ * declared group (a different group replaces the look), `avatarType` the kind. The engine leaves other
+ * outputs of an updated resource unknown during a preview; these stay known, so what uses them is not
+ * shown as replaced.
+ */
 export abstract class LookResource extends pulumi.dynamic.Resource {
+    /** The look's id: pass it as `avatar_id` to POST /v3/videos. */
     declare readonly lookId: pulumi.Output<string>;
+    /**
+     * The group the look belongs to. It depends on this look, so a ConsentRequest given a digital twin's
+     * `groupId` is asked only once the twin exists.
+     */
     declare readonly groupId: pulumi.Output<string>;
+    /** The name as HeyGen has it. */
     declare readonly name: pulumi.Output<string>;
+    declare readonly declaredName: pulumi.Output<string | undefined>;
     declare readonly avatarType: pulumi.Output<LookOutputs["avatarType"]>;
     declare readonly status: pulumi.Output<string>;
     declare readonly error: pulumi.Output<LookOutputs["error"]>;
@@ -328,4 +443,14 @@ export abstract class LookResource extends pulumi.dynamic.Resource {
     declare readonly defaultVoiceId: pulumi.Output<string | null>;
     declare readonly tags: pulumi.Output<string[]>;
     declare readonly uploadedAssetIds: pulumi.Output<string[] | undefined>;
+
+    protected constructor(
+        provider: pulumi.dynamic.ResourceProvider, name: string, args: { groupId: pulumi.Input<string> } & Record<string, unknown>,
+        kind: LookKind, opts: pulumi.CustomResourceOptions | undefined, type: string,
+    ) {
+        super(provider, name, { ...LOOK_OUTPUT_SEED, ...args }, opts, "heygen", type);
+        this.lookId = this.id;
+        this.groupId = pulumi.all([this.urn, args.groupId]).apply(([, g]) => g);
+        this.avatarType = this.urn.apply(() => kind.avatarType);
+    }
 }

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { FileSource } from "../files";
 import { identity } from "../identity";
 import { providerFor } from "../shim";
-import { type LookKind, type LookWait, LOOK_OUTPUT_SEED, LookResource, singleFileKind } from "./looks";
+import { type LookKind, type LookWait, LookResource, singleFileKind } from "./looks";
 
 export interface PhotoLookArgs {
     /** The avatar group (character) the look joins: an AvatarGroup's `groupId`. */
@@ -39,6 +39,6 @@ export const photoKind: LookKind = singleFileKind({
 /** A photo avatar look in an avatar group. Its `lookId` is what videos take as `avatar_id`. */
 export class PhotoLook extends LookResource {
     constructor(name: string, args: PhotoLookArgs, opts?: pulumi.CustomResourceOptions) {
-        super(providerFor("photoLook"), name, { ...LOOK_OUTPUT_SEED, ...args, __identity: identity("PhotoLook", name) }, opts, "heygen", "PhotoLook");
+        super(providerFor("photoLook"), name, { ...args, __identity: identity("PhotoLook", name) }, photoKind, opts, "PhotoLook");
     }
 }

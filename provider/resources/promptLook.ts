@@ -6,8 +6,8 @@ import { LIMITS } from "../../api/constants";
 import { type FileSource, checkFileSource, toApiFile, type StoredFileSource } from "../files";
 import { identity } from "../identity";
 import { providerFor } from "../shim";
-import { type Failure, checkId, isUnknown } from "./common";
-import { type LookKind, type LookWait, LOOK_OUTPUT_SEED, LookResource } from "./looks";
+import { type Failure, charCount, checkId, isUnknown } from "./common";
+import { type LookKind, type LookWait, LookResource } from "./looks";
 
 export interface PromptLookArgs {
     /** The avatar group (character) the look joins: an AvatarGroup's `groupId`. */
@@ -46,7 +46,7 @@ export const promptKind: LookKind = {
         const p = news.prompt;
         if (!isUnknown(p)) {
             if (typeof p !== "string" || p.trim() === "") failures.push({ property: "prompt", reason: "is required: describe the look in words" });
-            else if (p.length > LIMITS.promptMax) failures.push({ property: "prompt", reason: `is ${p.length} characters; HeyGen allows at most ${LIMITS.promptMax}` });
+            else if (charCount(p) > LIMITS.promptMax) failures.push({ property: "prompt", reason: `is ${charCount(p)} characters; HeyGen allows at most ${LIMITS.promptMax}` });
         }
         const refs = news.referenceImages;
         if (refs !== undefined && !isUnknown(refs)) {
@@ -84,6 +84,6 @@ export const promptKind: LookKind = {
 /** A prompt-generated look in an avatar group. */
 export class PromptLook extends LookResource {
     constructor(name: string, args: PromptLookArgs, opts?: pulumi.CustomResourceOptions) {
-        super(providerFor("promptLook"), name, { ...LOOK_OUTPUT_SEED, ...args, __identity: identity("PromptLook", name) }, opts, "heygen", "PromptLook");
+        super(providerFor("promptLook"), name, { ...args, __identity: identity("PromptLook", name) }, promptKind, opts, "PromptLook");
     }
 }

@@ -137,12 +137,21 @@ describe("the main job and the examples", function () {
                 for (const [k, v] of [["groupId", made.avatar_group.id], ["groupName", "Veteran"], ["lookId", extra.avatar_item.id], ["lookName", "Veteran - adopted"]]) {
                     await p.ok(["config", "set", k, v]);
                 }
+                // Adoption changes nothing, so a declaration that differs fails at preview, naming what to set.
+                const mismatch = await p.preview();
+                assert.notEqual(mismatch.exitCode, 0);
+                assert.match(JSON.stringify(mismatch.diagnostics), /is named \\"Old name\\": declare that name to adopt it as it is/);
+                await p.ok(["config", "set", "lookName", "Old name"]);
                 await control.del("/_emulator/requests");
                 const up = await p.apply("up");
                 assert.equal(up.result, "succeeded", up.stdout.slice(-3000));
                 assert.deepEqual(up.changes, { create: 2, same: 1 });
                 const log = (await control.get("/_emulator/requests")).body.data as { method: string; path: string }[];
-                assert.ok(!log.some((e) => e.method === "POST"), "nothing created");
+                assert.ok(!log.some((e) => ["POST", "PATCH", "DELETE"].includes(e.method)), "nothing created or changed");
+                // Then a rename is an update, shown as such.
+                await p.ok(["config", "set", "lookName", "Veteran - adopted"]);
+                assert.deepEqual((await p.preview()).changeSummary, { same: 2, update: 1 });
+                assert.deepEqual((await p.apply("up")).changes, { same: 2, update: 1 });
                 assert.equal((await control.get(`/v3/avatars/looks/${extra.avatar_item.id}`)).body.data.name, "Veteran - adopted");
 
                 assert.equal((await p.apply("destroy")).result, "succeeded");

@@ -5,12 +5,14 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { STAGED_TTL_MS, checkFileSource, stage, stageDir } from "../../provider/files";
-import { decideGroupDiff } from "../../provider/resources/avatarGroup";
+import { STAGED_TTL_MS, checkFileSource, fileIdentity, normalizePath, stage, stageDir } from "../../provider/files";
+import { FIRST_LOOK_DELETED, decideGroupDiff } from "../../provider/resources/avatarGroup";
 import { checkConsentInputs, decideConsentDiff } from "../../provider/resources/consentRequest";
-import { type Failure, UNKNOWN, decideDiff, deepEqual, pollDelay, toDiffResult } from "../../provider/resources/common";
+import {
+    type Failure, UNKNOWN, adoptionBlocksReplace, charCount, checkName, decideDiff, decideFixedName, deepEqual, pollDelay, toDiffResult, unknownReplaceWarnings, withoutUndefined,
+} from "../../provider/resources/common";
 import { digitalTwinKind } from "../../provider/resources/digitalTwinLook";
-import { lookDiffRules } from "../../provider/resources/looks";
+import { decideLookDiff, lookDiffRules } from "../../provider/resources/looks";
 import { photoKind } from "../../provider/resources/photoLook";
 import { promptKind } from "../../provider/resources/promptLook";
 import { media } from "../support/http";
@@ -47,7 +49,7 @@ describe("decisions: file sources (check)", () => {
         ["a video type for an image", { assetId: "a", mediaType: "video/mp4" }, "image", /not supported here/, "image.mediaType"],
         ["a missing file", { path: "nope.png" }, "image", /does not exist/, "image.path"],
         ["a folder", { path: "folder" }, "image", /is not a file/, "image.path"],
-        ["a file of unknown type", { path: "notes.txt" }, "image", /cannot tell the type/, "image.mediaType"],
+        ["a file of unknown type", { path: "notes.txt" }, "image", /is not a image\/jpeg or image\/png file/, "image.path"],
         ["a video given as image", { path: "clip.mp4" }, "image", /a image is needed|is video\/mp4/, "image.path"],
         ["an unknown source (preview)", UNKNOWN, "image", null],
         ["a source with an unknown field (preview)", { url: UNKNOWN }, "image", null],
@@ -145,7 +147,6 @@ describe("decisions: look inputs (check)", () => {
 
 describe("decisions: diff (table)", () => {
     const photoRules = lookDiffRules(photoKind);
-    const promptRules = lookDiffRules(promptKind);
     const base = { groupId: "g1", name: "Sarah", image: { url: "https://x.example/a.jpg" } };
     const cases: [string, typeof photoRules, Record<string, unknown>, Record<string, unknown>, boolean, string[]][] = [
         ["nothing changed", photoRules, base, { ...base }, false, []],
@@ -157,8 +158,6 @@ describe("decisions: diff (table)", () => {
         ["an unknown name at preview: in place", photoRules, base, { ...base, name: UNKNOWN }, true, []],
         ["an unknown group at preview: replace", photoRules, base, { ...base, groupId: UNKNOWN }, true, ["groupId"]],
         ["an unknown field inside the image: replace", photoRules, base, { ...base, image: { url: UNKNOWN } }, true, ["image"]],
-        ["a prompt look's name: replace (HeyGen cannot rename it)", promptRules, { groupId: "g", name: "a", prompt: "p" }, { groupId: "g", name: "b", prompt: "p" }, true, ["name"]],
-        ["a prompt: replace", promptRules, { groupId: "g", name: "a", prompt: "p" }, { groupId: "g", name: "a", prompt: "q" }, true, ["prompt"]],
         ["forceDestroy: in place", photoRules, base, { ...base, forceDestroy: true }, true, []],
         ["outputs in olds are ignored", photoRules, { ...base, status: "completed", lookId: "l1" }, { ...base }, false, []],
     ];
@@ -170,8 +169,42 @@ describe("decisions: diff (table)", () => {
         });
     }
 
+    // A look's whole decision, as `diff` answers it: [case, kind, old state, new inputs, changes?, replaces, warns?]
+    const png = { path: "media/a.png", mediaType: "image/png", sha256: "aa", size: 33 };
+    const photo = { groupId: "g1", name: "Sarah", image: png, declaredName: "Sarah" };
+    const prompt = { groupId: "g1", name: "Dreamy", prompt: "p", declaredName: "Dreamy" };
+    const lookCases: [string, typeof photoKind, Record<string, unknown>, Record<string, unknown>, boolean, string[], boolean?][] = [
+        ["the same bytes at another path (moved file): no change", photoKind, photo, { ...photo, image: { ...png, path: "other/b.png" } }, false, []],
+        ["the same path written ./media/a.png: no change", photoKind, photo, { ...photo, image: { ...png, path: normalizePath("./media/a.png") } }, false, []],
+        ["the same bytes as base64 instead of a path: no change", photoKind, photo, { ...photo, image: { mediaType: "image/png", sha256: "aa", size: 33 } }, false, []],
+        ["a mediaType added that matches the bytes: no change", photoKind, { ...photo, image: { path: "a.png", sha256: "aa" } }, { ...photo, image: { path: "a.png", mediaType: "image/png", sha256: "aa" } }, false, []],
+        ["other bytes at the same path: replace", photoKind, photo, { ...photo, image: { ...png, sha256: "bb" } }, true, ["image"]],
+        ["a url instead of the same file: replace (HeyGen gets another file)", photoKind, photo, { ...photo, image: { url: "https://x.example/a.png" } }, true, ["image"]],
+        ["adoptLookId removed after the adoption: no change", photoKind, { ...photo, adoptLookId: "l1" }, { ...photo }, false, []],
+        ["adoptLookId added later: no change (it matters only at create)", photoKind, photo, { ...photo, adoptLookId: "l1" }, false, []],
+        ["a photo look renamed outside (refresh): renamed back in place", photoKind, { ...photo, name: "Web name" }, { ...photo }, true, []],
+        ["a prompt look's name: replace (HeyGen cannot rename it)", promptKind, prompt, { ...prompt, name: "Dreamier" }, true, ["name"]],
+        ["a prompt look renamed outside: no change, a warning", promptKind, { ...prompt, name: "Web name" }, { ...prompt }, false, [], true],
+        ["a prompt look renamed outside, the program takes that name: recorded in place", promptKind, { ...prompt, name: "Web name" }, { ...prompt, name: "Web name" }, true, []],
+        ["a prompt look renamed outside, the program asks a third name: replace", promptKind, { ...prompt, name: "Web name" }, { ...prompt, name: "Third" }, true, ["name"]],
+        ["state of an earlier version (no declaredName), unchanged: no change", promptKind, { groupId: "g1", name: "Dreamy", prompt: "p" }, { ...prompt }, false, []],
+        ["the prompt: replace", promptKind, prompt, { ...prompt, prompt: "q" }, true, ["prompt"]],
+        ["reference images given another way, same bytes: no change", promptKind, { ...prompt, referenceImages: [png] }, { ...prompt, referenceImages: [{ mediaType: "image/png", sha256: "aa" }] }, false, []],
+        ["reference images reordered: replace", promptKind, { ...prompt, referenceImages: [png, { url: "https://x.example/b.jpg" }] }, { ...prompt, referenceImages: [{ url: "https://x.example/b.jpg" }, png] }, true, ["referenceImages"]],
+        ["a twin's footage url: replace", digitalTwinKind, { groupId: "g1", name: "T", footage: { url: "https://x.example/a.mp4" } }, { groupId: "g1", name: "T", footage: { url: "https://x.example/b.mp4" } }, true, ["footage"]],
+    ];
+    for (const [name, kind, olds, news, changes, replaces, warns] of lookCases) {
+        it(`look: ${name}`, () => {
+            const d = decideLookDiff(kind, olds, news);
+            assert.equal(d.changes !== false, changes, JSON.stringify(d));
+            assert.deepEqual(d.replaces, replaces);
+            assert.equal(d.warnings.length > 0, !!warns, d.warnings.join());
+        });
+    }
+
     const group = { name: "Sarah", firstLook: { type: "photo", name: "Sarah - headshot", image: { url: "https://x.example/a.jpg" } } };
-    const groupCases: [string, Record<string, unknown>, Record<string, unknown>, boolean, string[]][] = [
+    const stateOf = (g: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ ...g, declaredName: g.name, firstLookId: "l1", firstLookName: (g.firstLook as any).name ?? g.name, groupId: "g1", ...extra });
+    const groupCases: [string, Record<string, unknown>, Record<string, unknown>, boolean, string[], boolean?][] = [
         ["nothing changed", group, { ...group }, false, []],
         ["the group's name: replace", group, { ...group, name: "Sara" }, true, ["name"]],
         ["the first look's image: replace the group", group, { ...group, firstLook: { ...group.firstLook, image: { url: "https://x.example/b.jpg" } } }, true, ["firstLook"]],
@@ -179,18 +212,88 @@ describe("decisions: diff (table)", () => {
         ["the first look's name, when it defaulted to the group's", { ...group, firstLook: { type: "photo", image: group.firstLook.image } }, { ...group, firstLook: { type: "photo", image: group.firstLook.image } }, false, []],
         ["a prompt first look's name: replace", { name: "P", firstLook: { type: "prompt", prompt: "p" } }, { name: "P", firstLook: { type: "prompt", prompt: "p", name: "Q" } }, true, ["firstLook"]],
         ["an unknown first look (preview): replace", group, { ...group, firstLook: UNKNOWN }, true, ["firstLook"]],
+        ["waitFor or timeoutSeconds: in place", group, { ...group, waitFor: "created", timeoutSeconds: 60 }, true, []],
+        ["adoptGroupId removed after the adoption: no change", { ...group, adoptGroupId: "g1" }, { ...group }, false, []],
+        ["the first look's file moved, same bytes: no change",
+            { ...group, firstLook: { type: "photo", image: { path: "a.png", sha256: "aa" } } }, { ...group, firstLook: { type: "photo", image: { path: "media/a.png", mediaType: "image/png", sha256: "aa" } } }, false, []],
         ["a group whose first look failed, inputs unchanged: kept as failed, not made again", { ...group, status: "failed" }, { ...group }, false, []],
         ["a failed group whose first look's image changed: replace", { ...group, status: "failed" }, { ...group, firstLook: { ...group.firstLook, image: { url: "https://x.example/b.jpg" } } }, true, ["firstLook"]],
         ["forceDestroy: in place", group, { ...group, forceDestroy: true }, true, []],
     ];
     for (const [name, olds, news, changes, replaces] of groupCases) {
         it(`group: ${name}`, () => {
-            const d = decideGroupDiff(olds, news);
+            const d = decideGroupDiff(stateOf(olds), news);
             // Changed inputs answer `undefined` (the engine diffs the inputs itself); no change is `false`.
-            assert.equal(d.changes !== false, changes);
+            assert.equal(d.changes !== false, changes, JSON.stringify(d));
             assert.deepEqual(d.replaces, replaces);
         });
     }
+    // Drift seen by a refresh (old state holds HeyGen's view beside what was declared).
+    const driftCases: [string, Record<string, unknown>, Record<string, unknown>, boolean, string[], boolean][] = [
+        ["the group renamed outside: no change, a warning", stateOf(group, { name: "Sarah (web)" }), group, false, [], true],
+        ["renamed outside, and the program takes that name: recorded in place", stateOf(group, { name: "Sarah (web)" }), { ...group, name: "Sarah (web)" }, true, [], false],
+        ["renamed outside, and the program asks a third name: replace", stateOf(group, { name: "Sarah (web)" }), { ...group, name: "Sarah 3" }, true, ["name"], false],
+        ["the first look renamed outside: renamed back in place", stateOf(group, { firstLookName: "Web" }), group, true, [], false],
+        ["the first look deleted outside: made again in place", stateOf(group, { firstLookStatus: FIRST_LOOK_DELETED }), group, true, [], false],
+        ["the first look deleted and its image changed: replace", stateOf(group, { firstLookStatus: FIRST_LOOK_DELETED }), { ...group, firstLook: { ...group.firstLook, image: { url: "https://x.example/b.jpg" } } }, true, ["firstLook"], false],
+    ];
+    for (const [name, olds, news, changes, replaces, warns] of driftCases) {
+        it(`group drift: ${name}`, () => {
+            const d = decideGroupDiff(olds, news);
+            assert.equal(d.changes !== false, changes, JSON.stringify(d));
+            assert.deepEqual(d.replaces, replaces);
+            assert.equal(d.warnings.length > 0, warns, d.warnings.join());
+        });
+    }
+
+    it("a name HeyGen cannot change: same, record, drift or replace", () => {
+        const table: [unknown, unknown, unknown, string][] = [
+            // declared before, HeyGen's, declared now
+            ["A", "A", "A", "same"],
+            ["A", "A", "B", "replace"],
+            ["A", "W", "A", "drift"],
+            ["A", "W", "W", "record"],
+            ["A", "W", "B", "replace"],
+            [undefined, "A", "A", "same"], // state of an earlier version
+            [undefined, "A", "B", "replace"],
+            ["A", "A", UNKNOWN, "replace"],
+        ];
+        for (const [before, actual, now, want] of table) assert.equal(decideFixedName(before, actual, now), want, `${before} ${actual} ${now}`);
+    });
+
+    it("refuses a replacement that would adopt the same object again and then delete it", () => {
+        assert.match(adoptionBlocksReplace("l1", ["image"], "l1", "photo look \"A\"", "adoptLookId")!, /Remove adoptLookId/);
+        assert.equal(adoptionBlocksReplace("l1", [], "l1", "x", "adoptLookId"), undefined);
+        assert.equal(adoptionBlocksReplace("l2", ["image"], "l1", "x", "adoptLookId"), undefined);
+    });
+
+    it("says so when a replacement depends on a value not known until up", () => {
+        assert.deepEqual(unknownReplaceWarnings("photo look \"A\"", ["image"], { groupId: UNKNOWN, image: { url: "https://x.example/a.jpg" } }), []);
+        assert.match(unknownReplaceWarnings("photo look \"A\"", ["groupId"], { groupId: UNKNOWN })[0], /groupId is not known until `up`.*only if the value changes/);
+    });
+
+    it("file identity: the bytes' hash, else the url or asset id; never how they were given", () => {
+        assert.deepEqual(fileIdentity({ path: "./a.png", mediaType: "image/png", sha256: "h", size: 1 }), { sha256: "h" });
+        assert.deepEqual(fileIdentity({ mediaType: "image/png", sha256: "h", size: 1 }), { sha256: "h" });
+        assert.deepEqual(fileIdentity({ url: "https://x.example/a.png", mediaType: "image/png" }), { url: "https://x.example/a.png" });
+        assert.deepEqual(fileIdentity({ assetId: "a1" }), { assetId: "a1" });
+        assert.deepEqual(fileIdentity([{ assetId: "a1" }, { sha256: "h", path: "b" }]), [{ assetId: "a1" }, { sha256: "h" }]);
+        assert.equal(fileIdentity(UNKNOWN), UNKNOWN);
+        assert.deepEqual(fileIdentity({ url: UNKNOWN }), { url: UNKNOWN });
+        assert.deepEqual(["./a.png", "a.png", "media/../a.png", "media\\a.png", "/abs/a.png"].map(normalizePath), ["a.png", "a.png", "a.png", "media/a.png", "/abs/a.png"]);
+    });
+
+    it("counts characters as HeyGen does (code points), not UTF-16 units", () => {
+        assert.equal(charCount("😀".repeat(255)), 255);
+        assert.deepEqual(failuresOf((f) => checkName("😀".repeat(255), "name", f)), []);
+        assert.match(failuresOf((f) => checkName("😀".repeat(256), "name", f))[0].reason, /is 256 characters/);
+        assert.deepEqual(failuresOf((f) => promptKind.checkSource({ prompt: "é😀".repeat(500) }, f)), []);
+        assert.deepEqual(checkConsentInputs({ groupId: "g", consentText: "😀".repeat(1000) }), []);
+    });
+
+    it("gives the engine inputs it can hold: no undefined anywhere (else `Unexpected struct type.`)", () => {
+        assert.deepEqual(withoutUndefined({ a: 1, b: undefined, c: { d: undefined, e: [1, undefined] } }), { a: 1, c: { e: [1] } });
+    });
 
     it("consent: any input replaces; waitFor is in place; a declined request is asked again", () => {
         const c = { groupId: "g", rerouteUrl: "https://a.example" };

@@ -104,6 +104,10 @@ describe("emulator", function () {
         it("enforces the limits on name, prompt and reference images", async () => {
             assert.equal((await createPhoto("x".repeat(256))).body.error.param, "name");
             assert.equal((await createPhoto("x".repeat(255))).status, 200);
+            // Characters, not UTF-16 units: 255 emoji are 255 characters.
+            assert.equal((await createPhoto("😀".repeat(255))).status, 200);
+            assert.equal((await createPhoto("😀".repeat(256))).body.error.param, "name");
+            assert.equal((await api.post("/v3/avatars", { type: "prompt", name: "p", prompt: "😀".repeat(1000) })).status, 200);
             const longPrompt = await api.post("/v3/avatars", { type: "prompt", name: "p", prompt: "x".repeat(1001) });
             assert.equal(longPrompt.body.error.param, "prompt");
             const refs = await api.post("/v3/avatars", { type: "prompt", name: "p", prompt: "a smiling chef", reference_images: [1, 2, 3, 4].map((i) => photoUrl(`${i}.jpg`)) });

@@ -51,8 +51,9 @@ describe("handlers (against the emulator)", function () {
             await calls();
             const h = handlers("photoLook");
             const inputs = await checked("photoLook", { groupId, name: "Casual", image: { url: "https://cdn.example.com/casual.jpg" } });
+            // The key, once per process; the group the look joins (it exists and is private), since it is new.
             const checkCalls = await calls();
-            assert.ok(checkCalls.length <= 1, checkCalls.join());
+            assert.ok(checkCalls.every((c) => c === "GET /v3/users/me" || c === "GET /v3/avatars/:id") && checkCalls.length <= 2, checkCalls.join());
 
             const created = await h.create(inputs);
             assert.deepEqual(await calls(), ["POST /v3/avatars", "GET /v3/avatars/looks/:id"]);
@@ -161,6 +162,7 @@ describe("handlers (against the emulator)", function () {
             const groupId = await newGroup();
             await calls();
             const inputs = await checked("photoLook", { groupId, name: "Quick", image: { url: "https://cdn.example.com/a.jpg" }, waitFor: "created" });
+            await calls();
             const r = await handlers("photoLook").create(inputs);
             assert.equal(r.outs.status, "processing");
             assert.deepEqual((await calls()).filter((c) => !c.includes("users/me")), ["POST /v3/avatars"]);
@@ -210,7 +212,12 @@ describe("handlers (against the emulator)", function () {
             assert.equal(looks.filter((l: any) => l.name === "Once").length, 1);
         });
         it("explains a failed create with HeyGen's message and param", async () => {
-            const inputs = await checked("photoLook", { groupId: "0".repeat(32), name: "Orphan", image: { url: "https://cdn.example.com/a.jpg" } });
+            // A group that does not exist is found at preview already; should it vanish between preview and up, create says so.
+            const orphan = { groupId: "0".repeat(32), name: "Orphan", image: { url: "https://cdn.example.com/a.jpg" } };
+            const early = await handlers("photoLook").check({}, { __provider: PROVIDER, ...orphan });
+            assert.deepEqual(early.failures!.map((f) => f.property), ["groupId"]);
+            assert.match(early.failures![0].reason, /no avatar group 0+ exists in this HeyGen account/);
+            const inputs = early.inputs as Record<string, unknown>;
             await assert.rejects(handlers("photoLook").create(inputs), /creating photo look "Orphan": POST \/v3\/avatars: Avatar group 0+ not found — HTTP 404 avatar_group_not_found — request id: req_/);
             const bad = await checked("photoLook", { groupId: await newGroup(), name: "Dead link", image: { url: "https://cdn.invalid/a.jpg" } });
             await assert.rejects(handlers("photoLook").create(bad), /Failed to download file from URL: https:\/\/cdn\.invalid\/a\.jpg — HTTP 400 download_failed — param: file/);
@@ -308,12 +315,20 @@ describe("handlers (against the emulator)", function () {
             const groupId = await newGroup();
             const other = await newGroup("Other");
             const look = (await control.post("/v3/avatars", { type: "photo", name: "Existing", avatar_group_id: groupId, file: { type: "url", url: "https://cdn.example.com/e.jpg" } })).body.data.avatar_item;
-            const wrongGroup = await checked("photoLook", { groupId: other, name: "Existing", image: { url: "https://cdn.example.com/e.jpg" }, adoptLookId: look.id });
-            await assert.rejects(handlers("photoLook").create(wrongGroup), new RegExp(`set groupId to ${groupId}`));
-            const wrongKind = await checked("digitalTwinLook", { groupId, name: "Existing", footage: { url: "https://cdn.example.com/e.mp4" }, adoptLookId: look.id });
-            await assert.rejects(handlers("digitalTwinLook").create(wrongKind), /is a photo_avatar, not a digital_twin/);
-            const missing = await checked("photoLook", { groupId, name: "X", image: { url: "https://cdn.example.com/e.jpg" }, adoptLookId: "f".repeat(32) });
-            await assert.rejects(handlers("photoLook").create(missing), /adoptLookId: no look f+ exists/);
+            // Found at preview, with reads only, naming the property to change.
+            const failures = async (kind: Parameters<typeof handlers>[0], news: Record<string, unknown>) =>
+                (await handlers(kind).check({}, { __provider: PROVIDER, ...news })).failures!.map((f) => `${f.property}: ${f.reason}`);
+            assert.match((await failures("photoLook", { groupId: other, name: "Existing", image: { url: "https://cdn.example.com/e.jpg" }, adoptLookId: look.id })).join(), new RegExp(`^groupId: .*set groupId to ${groupId}`));
+            assert.match((await failures("digitalTwinLook", { groupId, name: "Existing", footage: { url: "https://cdn.example.com/e.mp4" }, adoptLookId: look.id })).join(), /^adoptLookId: .*is a photo_avatar, not a digital_twin/);
+            assert.match((await failures("photoLook", { groupId, name: "X", image: { url: "https://cdn.example.com/e.jpg" }, adoptLookId: "f".repeat(32) })).join(), /^adoptLookId: no look f+ exists/);
+            // A different name: today's adoption would rename it while the preview says only "create".
+            assert.match((await failures("photoLook", { groupId, name: "Renamed", image: { url: "https://cdn.example.com/e.jpg" }, adoptLookId: look.id })).join(), /^name: look .* is named "Existing"/);
+            // Its group not known yet at preview (adopted in the same run): the rest is checked already.
+            const { UNKNOWN } = await import("../../provider/resources/common");
+            assert.match((await failures("photoLook", { groupId: UNKNOWN, name: "Renamed", image: { url: "https://cdn.example.com/e.jpg" }, adoptLookId: look.id })).join(), /^name: look .* is named "Existing"/);
+            assert.deepEqual(await failures("photoLook", { groupId: UNKNOWN, name: "Existing", image: { url: "https://cdn.example.com/e.jpg" }, adoptLookId: look.id }), []);
+            // Should the look change between preview and up, create still refuses it.
+            await assert.rejects(handlers("photoLook").create({ groupId: other, name: "Existing", image: { url: "https://cdn.example.com/e.jpg" }, adoptLookId: look.id }), new RegExp(`set groupId to ${groupId}`));
         });
         it("adopts a group with its first look, and refuses a name it cannot have", async () => {
             const groupId = await newGroup("Veteran");
@@ -321,8 +336,10 @@ describe("handlers (against the emulator)", function () {
             const r = await handlers("avatarGroup").create(inputs);
             assert.equal(r.id, groupId);
             assert.ok(r.outs.firstLookId);
-            const wrong = await checked("avatarGroup", { name: "Rookie", firstLook: { type: "photo", image: { url: "https://cdn.example.com/s.jpg" } }, adoptGroupId: groupId });
-            await assert.rejects(handlers("avatarGroup").create(wrong), /groups cannot be renamed; set name to "Veteran"/);
+            const wrong = await handlers("avatarGroup").check({}, { __provider: PROVIDER, name: "Rookie", firstLook: { type: "photo", image: { url: "https://cdn.example.com/s.jpg" } }, adoptGroupId: groupId });
+            assert.match(wrong.failures!.map((f) => `${f.property}: ${f.reason}`).join("\n"), /^name: .*groups cannot be renamed: set name to "Veteran"/);
+            const publicGroup = await handlers("avatarGroup").check({}, { __provider: PROVIDER, name: "Daisy", firstLook: { type: "photo", image: { url: "https://cdn.example.com/s.jpg" } }, adoptGroupId: "public_group_1" });
+            assert.match(publicGroup.failures!.map((f) => `${f.property}: ${f.reason}`).join(), /^adoptGroupId: .*public avatars/);
         });
     });
 
