@@ -60,7 +60,7 @@ async function main() {
     if (LATENCY_MS > 0) await api("/_emulator/faults", { method: "POST", body: JSON.stringify({ path: "/v3", action: "latency", latencyMs: LATENCY_MS }) });
 
     const env = {
-        ...engineEnv({ stateDir: path.join(work, "state"), homeDir: path.join(repo, ".work", ".pulumi-home") }),
+        ...engineEnv({ stateDir: path.join(work, "state"), homeDir: path.join(repo, ".work", ".pulumi-home"), demo: true }),
         HEYGEN_API_KEY: emu.apiKey,
         HEYGEN_API_BASE: emu.url,
         BENCH_MEM_DIR: memDir,
@@ -187,7 +187,12 @@ function markdown(r: any): string {
         ``,
         `## State`,
         ``,
-        `| N | variant | state bytes / resource | \`__provider\` bytes / resource | API key in state |`,
+        `The key was given in \`HEYGEN_API_KEY\`, so the last column covers what the provider writes: the resources ` +
+            `(\`__provider\` and outputs). A key in stack config (\`heygen:apiKey\`) is recorded by the engine itself as the inputs ` +
+            `of the default \`pulumi-nodejs\` provider, for every variant: encrypted when set with \`--secret\` (plain text is ` +
+            `refused at preview by pulumi-heygen). See the README, "Where the key lives".`,
+        ``,
+        `| N | variant | state bytes / resource | \`__provider\` bytes / resource | API key in the resources' state |`,
         `|---:|---|---:|---:|---|`,
         ...r.rows.filter((x: any) => x.op === "up").map((x: any) => `| ${x.n} | ${x.variant} | ${x.stateBytesPerResource} | ${x.providerBytesPerResource} | ${x.apiKeyInState ? "**yes**" : "no"} |`),
         ``,

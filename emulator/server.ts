@@ -20,7 +20,10 @@ export interface EmulatorOptions {
     host?: string;
     /** Keep state here across restarts; in memory when not given. */
     dataDir?: string;
-    /** Keys the emulator accepts (X-Api-Key or Authorization: Bearer). Default: ["emulator-key"]. */
+    /**
+     * Keys the emulator accepts (X-Api-Key or Authorization: Bearer). Default: ["emulator-key"]. Given one
+     * key, it stands in for a real account: every other key gets 401. `PUT /_emulator/api-keys` rotates them.
+     */
     apiKeys?: string[];
     timing?: Partial<Timing>;
     /** The API's own processing time for creates, in ms. Default 0. */
@@ -50,7 +53,10 @@ export interface RequestLogEntry {
 export interface Emulator {
     url: string;
     port: number;
-    apiKey: string;
+    /** The first accepted key (after a rotation, the new one). */
+    readonly apiKey: string;
+    /** Replaces the accepted keys, as rotating a key in HeyGen's settings does: the old ones get 401 at once. */
+    setApiKeys(keys: string[]): void;
     store: Store;
     faults: FaultTable;
     requests: RequestLogEntry[];
@@ -59,7 +65,14 @@ export interface Emulator {
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
     const host = opts.host ?? "127.0.0.1";
-    const apiKeys = opts.apiKeys?.length ? opts.apiKeys : [DEFAULT_API_KEY];
+    let apiKeys = opts.apiKeys?.length ? [...opts.apiKeys] : [DEFAULT_API_KEY];
+    const setApiKeys = (keys: unknown): string[] => {
+        if (!Array.isArray(keys) || keys.length === 0 || !keys.every((k) => typeof k === "string" && k.length > 0)) {
+            throw new ApiError(400, "invalid_parameter", "keys must be a non-empty array of non-empty strings", "keys");
+        }
+        apiKeys = [...keys];
+        return apiKeys;
+    };
     let url = "";
     const store = new Store(opts.dataDir, { ...DEFAULT_TIMING, ...opts.timing }, () => url);
     const faults = new FaultTable();
@@ -168,6 +181,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     registerApi(app, { store, createMs: () => settings.createMs, ignoreIdempotencyKeys: () => settings.ignoreIdempotencyKeys });
     registerConsentPage(app, store);
     registerControl(app, { store, faults, requests, settings, started });
+    // Key rotation (not part of reset: the keys are the account's, not its state). Answers with how many
+    // keys are accepted, never the keys.
+    app.put("/_emulator/api-keys", async (req) => ({ accepted: setApiKeys(((req.body ?? {}) as { keys?: unknown }).keys).length }));
 
     store.open(`heygen-emulator on ${host}`);
     try {
@@ -183,7 +199,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
     return {
-        url, port, apiKey: apiKeys[0], store, faults, requests,
+        url, port, store, faults, requests,
+        get apiKey() {
+            return apiKeys[0];
+        },
+        setApiKeys(keys: string[]) {
+            setApiKeys(keys);
+        },
         async stop() {
             await app.close();
             store.close();

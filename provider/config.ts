@@ -1,16 +1,30 @@
 // The one place the provider's configuration is decided. The dynamic-provider process calls `configure`
-// with the stack config (secrets decrypted); environment variables are the fallback. Nothing here is
-// ever captured into `__provider` or written to state: the shim forwards the config to this module.
-import { AuthenticationError, DEFAULT_BASE_URL, HeyGenClient, type ClientOptions, type Timeouts } from "./client";
+// with the stack config (secrets decrypted); environment variables are the fallback. The serialized
+// provider (`__provider`) never captures the key. But the engine itself records the stack config as the
+// inputs of the default `pulumi-nodejs` provider, so a key set in stack config is in state (encrypted when
+// set with --secret): a plain one is refused at preview, by the program (`checkProgramConfig`).
+import { AuthenticationError, DEFAULT_BASE_URL, HeyGenClient, HeyGenError, type ClientOptions, type Timeouts } from "./client";
 
 export interface Settings {
     apiKey?: string;
     baseUrl: string;
     /** Where the key came from, for messages (never the key itself). */
     keySource: "heygen:apiKey" | "HEYGEN_API_KEY" | "none";
+    /**
+     * HEYGEN_API_KEY when heygen:apiKey is set too and differs: used only if HeyGen rejects heygen:apiKey
+     * (after a key rotation, refresh and destroy get the key saved in state by the last `up`).
+     */
+    fallbackKey?: string;
 }
 
 type Lookup = (key: string) => string | undefined;
+
+/**
+ * The passphrase `npm start` uses for the emulator demo stacks when the user has none (the same string
+ * is in scripts/engine-env.js). It is published, so nothing it encrypts is secret: a stack that talks to
+ * a real API must not use it.
+ */
+export const DEMO_PASSPHRASE = "pulumi-heygen-local";
 
 let fromConfig: Lookup = () => undefined;
 
@@ -21,22 +35,115 @@ export function configure(get: Lookup): void {
     fromConfig = get;
 }
 
-/** Pure: stack config wins over the environment; the base URL defaults to HeyGen's. */
+/**
+ * Pure: stack config wins over the environment (the stack says which account it manages); HEYGEN_API_KEY
+ * is the key when no heygen:apiKey is set, and the fallback when HeyGen rejects heygen:apiKey. The base
+ * URL defaults to HeyGen's.
+ */
 export function resolveSettings(get: Lookup, env: NodeJS.ProcessEnv): Settings {
-    const configKey = get("heygen:apiKey");
-    const apiKey = configKey || env.HEYGEN_API_KEY || undefined;
+    const configKey = get("heygen:apiKey") || undefined;
+    const envKey = env.HEYGEN_API_KEY || undefined;
     const baseUrl = (get("heygen:baseUrl") || env.HEYGEN_API_BASE || DEFAULT_BASE_URL).replace(/\/+$/, "");
-    return { apiKey, baseUrl, keySource: configKey ? "heygen:apiKey" : env.HEYGEN_API_KEY ? "HEYGEN_API_KEY" : "none" };
+    if (configKey) return { apiKey: configKey, baseUrl, keySource: "heygen:apiKey", ...(envKey && envKey !== configKey ? { fallbackKey: envKey } : {}) };
+    return { apiKey: envKey, baseUrl, keySource: envKey ? "HEYGEN_API_KEY" : "none" };
 }
 
+/** Whether the API is on this machine (the emulator): anything else may be a real account. */
+export function isLocalApi(baseUrl: string): boolean {
+    let host: string;
+    try {
+        host = new URL(baseUrl).hostname.replace(/^\[|\]$/g, "");
+    } catch {
+        return false;
+    }
+    return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * Pure: what is wrong with where the key lives, or undefined. `configKey` says how heygen:apiKey is set
+ * in the stack config; `passphrase` is PULUMI_CONFIG_PASSPHRASE.
+ */
+export function configProblem(c: { configKey: "absent" | "plain" | "secret"; baseUrl: string; passphrase?: string; stack?: string }): string | undefined {
+    if (c.configKey === "plain") {
+        return (
+            `heygen:apiKey is set in plain text in the stack config${c.stack ? ` (Pulumi.${c.stack}.yaml)` : ""}: Pulumi would store it ` +
+            "unencrypted in state. Make it a secret: `pulumi config set --secret heygen:apiKey <key>` " +
+            "(or `pulumi config rm heygen:apiKey` and set HEYGEN_API_KEY, which never reaches state)"
+        );
+    }
+    if (c.passphrase === DEMO_PASSPHRASE && !isLocalApi(c.baseUrl)) {
+        return (
+            `this stack talks to ${c.baseUrl}, but PULUMI_CONFIG_PASSPHRASE is pulumi-heygen's demo passphrase, which is ` +
+            "published in its repository: its secrets (the key, consent links) would be readable by anyone. Use your own: " +
+            "`export PULUMI_CONFIG_PASSPHRASE=<a passphrase of your own>` before creating the stack, or for an existing stack " +
+            "`pulumi stack change-secrets-provider passphrase` (or a KMS: `--secrets-provider awskms://…`)"
+        );
+    }
+    return undefined;
+}
+
+/** A configuration problem: its message says what to do, a stack trace would add nothing. */
+export class ConfigurationError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "ConfigurationError";
+        // The dynamic-provider host logs `${error}: ${error.stack}`: the message once, no frames.
+        this.stack = "";
+    }
+}
+
+/**
+ * Runs in the program (every resource constructor and lookup calls it: a few config lookups, no I/O):
+ * fails the preview when heygen:apiKey is in plain config, or a real API would get the demo passphrase.
+ * Not cached: one process may run several stacks (the Automation API).
+ */
+export function checkProgramConfig(): void {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const pulumi = require("@pulumi/pulumi");
+    let configKey: "absent" | "plain" | "secret" = "absent";
+    let baseUrl = DEFAULT_BASE_URL;
+    let stack: string | undefined;
+    try {
+        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        const rc = require("@pulumi/pulumi/runtime/config");
+        if (rc.getConfig("heygen:apiKey") !== undefined) configKey = rc.isConfigSecret?.("heygen:apiKey") ? "secret" : "plain";
+        baseUrl = resolveSettings((k) => rc.getConfig(k), process.env).baseUrl;
+        stack = pulumi.getStack?.() || undefined;
+    } catch {
+        return; // not inside a Pulumi program (a unit test calling a lookup): nothing to check
+    }
+    const problem = configProblem({ configKey, baseUrl, passphrase: process.env.PULUMI_CONFIG_PASSPHRASE, stack });
+    // RunError: the SDK prints the message alone, without the program's stack trace.
+    if (problem) throw new pulumi.RunError(problem);
+}
+
+let useFallback: string | undefined;
+
 export function settings(): Settings {
-    return resolveSettings(fromConfig, process.env);
+    const s = resolveSettings(fromConfig, process.env);
+    if (useFallback && useFallback === settingsId(s) && s.fallbackKey) return { apiKey: s.fallbackKey, baseUrl: s.baseUrl, keySource: "HEYGEN_API_KEY" };
+    return s;
 }
 
 /** What to tell a user with no key. */
 export const MISSING_KEY =
     "no HeyGen API key is configured: run `pulumi config set --secret heygen:apiKey <key>` or set HEYGEN_API_KEY " +
     "(for the local emulator, the key is `emulator-key`)";
+
+/** What to tell a user whose key HeyGen rejected, by where it came from. */
+export function rejectedKeyMessage(s: Pick<Settings, "keySource" | "baseUrl" | "fallbackKey">): string {
+    const at = `(HTTP 401 at ${s.baseUrl})`;
+    if (s.keySource === "heygen:apiKey") {
+        return (
+            `HeyGen rejected the API key from heygen:apiKey ${at}${s.fallbackKey ? ", and the one in HEYGEN_API_KEY too" : ""}. ` +
+            "`pulumi refresh` and `pulumi destroy` use the key saved in this stack's state by the last `pulumi up`. " +
+            "After rotating the key: `pulumi config set --secret heygen:apiKey <new key>`, then `pulumi up` (which saves it), " +
+            "or `pulumi refresh --run-program` / `pulumi destroy --run-program`; or run them with HEYGEN_API_KEY=<new key>, " +
+            "which is used when the saved key is rejected. Check heygen:baseUrl / HEYGEN_API_BASE too"
+        );
+    }
+    return `HeyGen rejected the API key from ${s.keySource} ${at}: check the key, or heygen:baseUrl / HEYGEN_API_BASE`;
+}
 
 /** The variable that shortens (or lengthens) the wait for a create or another write to answer. */
 export const WRITE_TIMEOUT_VAR = "HEYGEN_WRITE_TIMEOUT_SECONDS";
@@ -61,53 +168,108 @@ let cachedClient: { key: string; client: HeyGenClient } | undefined;
 /** The process's client, rebuilt only if the settings change. */
 export function client(extra: Partial<ClientOptions> = {}): HeyGenClient {
     const s = settings();
-    if (!s.apiKey) throw new Error(MISSING_KEY);
-    const id = settingsId(s);
+    if (!s.apiKey) throw new ConfigurationError(MISSING_KEY);
+    const problem = configProblem({ configKey: "absent", baseUrl: s.baseUrl, passphrase: process.env.PULUMI_CONFIG_PASSPHRASE });
+    if (problem) throw new ConfigurationError(problem);
+    const id = `${settingsId(s)} ${hash(s.apiKey)}`;
     if (!cachedClient || cachedClient.key !== id) {
-        cachedClient = {
-            key: id,
-            client: new HeyGenClient({
-                apiKey: s.apiKey,
-                baseUrl: s.baseUrl,
-                userAgent: `pulumi-heygen/${version()}`,
-                timeouts: timeoutsFromEnv(process.env),
-                onRetry: ({ operation, attempt, delayMs, reason }) =>
-                    console.error(`heygen: retrying ${operation} (attempt ${attempt + 1}) in ${Math.round(delayMs)} ms: ${reason}`),
-                ...extra,
-            }),
-        };
+        cachedClient = { key: id, client: newClient(s.apiKey, s.baseUrl, extra) };
     }
     return cachedClient.client;
 }
 
-const settingsId = (s: Settings) => `${s.baseUrl} ${s.apiKey ? hash(s.apiKey) : "-"}`;
+function newClient(apiKey: string, baseUrl: string, extra: Partial<ClientOptions> = {}): HeyGenClient {
+    return new HeyGenClient({
+        apiKey,
+        baseUrl,
+        userAgent: `pulumi-heygen/${version()}`,
+        timeouts: timeoutsFromEnv(process.env),
+        onRetry: ({ operation, attempt, delayMs, reason }) =>
+            console.error(`heygen: retrying ${operation} (attempt ${attempt + 1}) in ${Math.round(delayMs)} ms: ${reason}`),
+        ...extra,
+    });
+}
+
+/** The settings as configured (not which key ends up used): keys are hashed, never kept in clear. */
+const settingsId = (s: Settings) => `${s.baseUrl} ${s.apiKey ? hash(s.apiKey) : "-"} ${s.fallbackKey ? hash(s.fallbackKey) : "-"}`;
+
+/** HeyGen rejected the key: the error itself, or what a handler wrapped (`cause`). */
+export function isAuthError(e: unknown): boolean {
+    for (let x = e, depth = 0; x && depth < 5; x = (x as { cause?: unknown }).cause, depth++) {
+        if (x instanceof AuthenticationError || (x instanceof HeyGenError && x.status === 401)) return true;
+    }
+    return false;
+}
 
 let keyCheck: { id: string; done: Promise<void> } | undefined;
 
 /**
  * Checks once per process that the key is present and accepted (GET /v3/users/me), so a wrong key fails
- * at preview with a clear message rather than halfway through `up`.
+ * at preview with a clear message rather than halfway through `up`. When HeyGen rejects heygen:apiKey and
+ * HEYGEN_API_KEY holds another key that it accepts, that one is used from then on (with a warning).
  */
 export function verifyKey(): Promise<void> {
-    const s = settings();
+    const s = resolveSettings(fromConfig, process.env);
     if (!keyCheck || keyCheck.id !== settingsId(s)) {
+        const id = settingsId(s);
         const done = (async () => {
-            if (!s.apiKey) throw new Error(MISSING_KEY);
-            try {
-                await client().me();
-            } catch (e) {
-                if (e instanceof AuthenticationError) {
-                    throw new Error(`HeyGen rejected the API key from ${s.keySource} (HTTP 401 at ${s.baseUrl}): check the key, or heygen:baseUrl / HEYGEN_API_BASE`);
-                }
-                throw e;
+            if (!s.apiKey) throw new ConfigurationError(MISSING_KEY);
+            const problem = configProblem({ configKey: "absent", baseUrl: s.baseUrl, passphrase: process.env.PULUMI_CONFIG_PASSPHRASE });
+            if (problem) throw new ConfigurationError(problem);
+            if (await accepted(s.apiKey, s.baseUrl)) return;
+            if (s.fallbackKey && (await accepted(s.fallbackKey, s.baseUrl))) {
+                useFallback = id;
+                console.error(
+                    "heygen: HeyGen rejected heygen:apiKey (from the stack config, or saved in state by the last `up`); using HEYGEN_API_KEY. " +
+                    "Update the stack: `pulumi config set --secret heygen:apiKey <new key>` (or `pulumi config rm heygen:apiKey`), then `pulumi up`",
+                );
+                return;
             }
+            throw new ConfigurationError(rejectedKeyMessage(s));
         })();
         // A failure stays cached too: these settings will not start working within this process.
         done.catch(() => undefined);
-        keyCheck = { id: settingsId(s), done };
+        keyCheck = { id, done };
     }
     return keyCheck.done;
 }
+
+async function accepted(apiKey: string, baseUrl: string): Promise<boolean> {
+    try {
+        await newClient(apiKey, baseUrl).me();
+        return true;
+    } catch (e) {
+        if (isAuthError(e)) return false;
+        throw e;
+    }
+}
+
+/**
+ * Runs a handler that talks to HeyGen. A 401 there (refresh or destroy with the key saved in state, now
+ * rotated) becomes the message that says what to do, or, when HEYGEN_API_KEY holds a key HeyGen accepts,
+ * the handler runs again with it: nothing was done with a rejected key, so running again is safe.
+ */
+export async function withKeyRecovery<T>(fn: () => Promise<T>): Promise<T> {
+    const used = settings().apiKey;
+    try {
+        return await fn();
+    } catch (e) {
+        if (!isAuthError(e)) throw e;
+        // Handlers run in parallel: the first 401 checks the keys again, the others wait for that check.
+        if (settings().apiKey === used) {
+            const id = `${settingsId(resolveSettings(fromConfig, process.env))} ${used ? hash(used) : "-"}`;
+            if (!recheck || recheck.id !== id) {
+                keyCheck = undefined;
+                recheck = { id, done: verifyKey() };
+            }
+            await recheck.done; // throws the message when no key works
+        }
+        if (settings().apiKey === used) throw e; // the key is accepted now: not a key problem to explain
+        return fn();
+    }
+}
+
+let recheck: { id: string; done: Promise<void> } | undefined;
 
 function hash(s: string): string {
     return require("crypto").createHash("sha256").update(s).digest("hex").slice(0, 12);

@@ -1,10 +1,9 @@
 // File inputs (a photo, footage, reference images): exactly one of url, path, assetId, or base64 with its
 // mediaType. Local files are hashed at check time, so a content change forces replacement; base64 bytes
-// are staged by content hash outside the state and only the hash is kept, so no uploaded bytes ever
-// reach state. At create, local bytes go through POST /v3/assets and the look is made from the asset.
+// stay in the provider process's memory (see `stage`) and only their hash is kept, so no uploaded bytes
+// ever reach state or disk. At create, local bytes go through POST /v3/assets and the look is made from the asset.
 import * as crypto from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { LIMITS } from "../api/constants";
 import type { FileInput } from "../api/schema";
@@ -215,31 +214,21 @@ export function sha256(bytes: Buffer): string {
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
-// Inline bytes wait here, by content hash, between check and create (the same `pulumi up`). They cannot
-// go right after their upload (another resource of the run may hold the same bytes), so staging drops
-// what earlier runs left: nothing staged is needed after a day.
-export const stageDir = () => path.join(os.tmpdir(), "pulumi-heygen-staged");
-export const STAGED_TTL_MS = 24 * 3600 * 1000;
+// Inline bytes wait in this provider process's memory, by content hash, between check and create: during
+// `up` the engine runs both in the same provider process (check always precedes create there). Nothing is
+// written to disk, so no other user of the machine can read them or swap them, and nothing outlives the
+// run. They cannot go right after their upload: another resource of the run may hold the same bytes.
+const staged = new Map<string, Buffer>();
 
-export function stage(hash: string, bytes: Buffer, now = Date.now()): void {
-    const file = path.join(stageDir(), hash);
-    if (fs.existsSync(file)) return;
-    fs.mkdirSync(stageDir(), { recursive: true, mode: 0o700 });
-    for (const old of fs.readdirSync(stageDir())) {
-        const p = path.join(stageDir(), old);
-        try {
-            if (now - fs.statSync(p).mtimeMs > STAGED_TTL_MS) fs.rmSync(p, { force: true });
-        } catch { /* another process took it */ }
-    }
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, bytes, { mode: 0o600 });
-    fs.renameSync(tmp, file);
+export function stage(hash: string, bytes: Buffer): void {
+    staged.set(hash, bytes);
 }
 
-function unstage(hash: string, property: string): Buffer {
-    try {
-        return fs.readFileSync(path.join(stageDir(), hash));
-    } catch {
-        throw new Error(`${property}.base64: the bytes are no longer staged on this machine; run \`pulumi up\` again`);
+/** The staged bytes for a hash, checked against it again right before they are uploaded. */
+export function unstage(hash: string, property: string): Buffer {
+    const bytes = staged.get(hash);
+    if (!bytes || sha256(bytes) !== hash) {
+        throw new Error(`${property}.base64: the bytes were not checked in this run of the provider; run \`pulumi up\` again`);
     }
+    return bytes;
 }

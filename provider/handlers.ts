@@ -1,6 +1,6 @@
 // What the serialized shim calls in the provider process: `configure` once, then each kind's handlers.
 import type * as pulumi from "@pulumi/pulumi";
-import { configure as configureSettings } from "./config";
+import { configure as configureSettings, withKeyRecovery } from "./config";
 import { noteCheck, noteDiff, noteId } from "./resources/createOnce";
 import { avatarGroupHandlers } from "./resources/avatarGroup";
 import { consentRequestHandlers } from "./resources/consentRequest";
@@ -46,5 +46,6 @@ export function run(provider: { kind: ResourceKind }, method: keyof Handlers | "
     if (method === "check") noteCheck(a[0], a[1]);
     else if (method === "diff") noteDiff(a[0], a[2]);
     else if (method !== "create") noteId(a[0]);
-    return (handlers(provider.kind)[method] as (...x: unknown[]) => unknown)(...a);
+    // A rejected key (a rotated one saved in state) gets a message saying what to do, or HEYGEN_API_KEY.
+    return withKeyRecovery(async () => (handlers(provider.kind)[method] as (...x: unknown[]) => unknown)(...a));
 }

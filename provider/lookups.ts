@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AvatarType } from "../api/schema";
 import { HeyGenClient } from "./client";
-import { MISSING_KEY, resolveSettings } from "./config";
+import { MISSING_KEY, checkProgramConfig, resolveSettings } from "./config";
 import { type AvatarGroupOutputs, groupOutputs } from "./resources/avatarGroup";
 import { type LookOutputs, lookOutputs } from "./resources/looks";
 
@@ -23,6 +23,7 @@ export interface ListAvatarGroupsArgs {
 }
 
 function api(): HeyGenClient {
+    checkProgramConfig();
     const s = resolveSettings((key) => pulumi.runtime.getConfig(key), process.env);
     if (!s.apiKey) throw new Error(MISSING_KEY);
     return new HeyGenClient({ apiKey: s.apiKey, baseUrl: s.baseUrl, userAgent: "pulumi-heygen" });

@@ -41,7 +41,11 @@ export function makeProvider(kind: ResourceKind): HeyGenProvider {
     } as HeyGenProvider;
 }
 
-/** The one provider object per kind (the program serializes each once: pitfall 6). */
+/**
+ * The one provider object per kind (the program serializes each once: pitfall 6). Every resource
+ * constructor calls it in the program, so the program's configuration check runs here (once).
+ */
 export function providerFor(kind: ResourceKind): HeyGenProvider {
+    require("./config").checkProgramConfig();
     return require(`./serialized/${kind}`);
 }

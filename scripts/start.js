@@ -1,9 +1,10 @@
 // `npm start`: the main job. Makes sure the engine is there, starts the local HeyGen emulator (unless a
 // real key is configured), shows `pulumi preview --diff`, runs `pulumi up`, and prints what to do next.
 //
-//   npm start                          # stack dev, on the emulator
-//   npm start -- --stack prod          # Pulumi.prod.yaml
-//   HEYGEN_API_KEY=… npm start         # against HeyGen itself (or: pulumi config set --secret heygen:apiKey …)
+//   npm start                          # stack dev, on the emulator (nothing leaves this machine)
+//   npm start -- --stack prod          # Pulumi.prod.yaml, on the emulator
+//   npm start -- --stack real          # a stack with a real key (README "Against the real HeyGen API"):
+//                                      # checks it, shows the preview, asks before spending (--yes: don't ask)
 //   npm start -- --stop-emulator       # stop the emulator afterwards (it keeps running by default, so
 //                                      # the consent link keeps working)
 "use strict";
@@ -11,9 +12,13 @@ const { spawn, spawnSync } = require("child_process");
 const fs = require("fs");
 const path = require("path");
 const { parseArgs } = require("util");
-const { engineEnv, repo } = require("./engine-env");
+const { DEMO_PASSPHRASE, engineEnv, hasOwnPassphrase, repo } = require("./engine-env");
+const { API_TAG, apiMismatch, passphraseProblem, unrealUrls } = require("./start-checks");
 
-const USAGE = `Usage: npm start [-- --stack NAME] [--emulator-port N] [--stop-emulator]`;
+const USAGE = `Usage: npm start [-- --stack NAME] [--yes] [--show-consent-links] [--emulator-port N] [--stop-emulator]
+
+  --yes                 with a real key: apply what the preview showed without asking (CI)
+  --show-consent-links  with a real key: print the consent links even when the output is not a terminal`;
 
 function fail(message) {
     console.error(`\nnpm start: ${message}`);
@@ -28,6 +33,8 @@ function parse() {
                 "emulator-port": { type: "string", default: process.env.HEYGEN_EMULATOR_PORT ?? "4010" },
                 "emulator-data": { type: "string", default: process.env.HEYGEN_EMULATOR_DATA ?? path.join(repo, ".emulator-data") },
                 "stop-emulator": { type: "boolean", default: false },
+                yes: { type: "boolean", short: "y", default: false },
+                "show-consent-links": { type: "boolean", default: false },
                 help: { type: "boolean", short: "h", default: false },
             },
         }).values;
@@ -89,6 +96,17 @@ function stopEmulator(dataDir) {
     fs.rmSync(pidFile, { force: true });
 }
 
+/** Asks on the terminal; anything but y/yes is no. */
+function ask(question) {
+    const rl = require("readline").createInterface({ input: process.stdin, output: process.stdout });
+    return new Promise((resolve) => rl.question(question, (a) => {
+        rl.close();
+        resolve(/^\s*y(es)?\s*$/i.test(a));
+    }));
+}
+
+const isTerminal = () => Boolean(process.stdin.isTTY && process.stdout.isTTY);
+
 async function main() {
     const args = parse();
     if (args.help) return console.log(USAGE);
@@ -107,27 +125,83 @@ async function main() {
     }
     console.log(spawnSync("pulumi", ["version"], { env, encoding: "utf8" }).stdout.trim(), "at", env.PULUMI_HEYGEN_ENGINE_BIN);
 
+    // What the stack is: its config (read without decrypting anything) and the API it was used with.
     const stack = args.stack;
-    pulumi(["stack", "select", "--create", stack], env, { capture: true });
+    const exists = pulumi(["stack", "select", stack], env, { capture: true, allowFailure: true }).status === 0;
+    const readConfig = () => JSON.parse(pulumi(["config", "--json"], env, { capture: true }).stdout || "{}");
+    let config = exists ? readConfig() : {};
+    const recorded = exists ? pulumi(["stack", "tag", "get", API_TAG], env, { capture: true, allowFailure: true }).stdout?.trim() || undefined : undefined;
+    const stackFile = path.join(repo, `Pulumi.${stack}.yaml`);
 
     // A real key (environment or stack config) means HeyGen itself; otherwise the embedded emulator.
-    const configuredKey = pulumi(["config", "get", "heygen:apiKey"], env, { capture: true, allowFailure: true }).status === 0;
+    const configKey = config["heygen:apiKey"];
+    const real = Boolean(process.env.HEYGEN_API_KEY || configKey);
     let emulator;
-    if (process.env.HEYGEN_API_KEY || configuredKey) {
-        const base = process.env.HEYGEN_API_BASE || pulumi(["config", "get", "heygen:baseUrl"], env, { capture: true, allowFailure: true }).stdout?.trim() || "https://api.heygen.com";
-        step(`HeyGen API at ${base} (key from ${process.env.HEYGEN_API_KEY ? "HEYGEN_API_KEY" : "heygen:apiKey"})`);
+    let target;
+    if (real) {
+        const base = config["heygen:baseUrl"]?.value || process.env.HEYGEN_API_BASE || "https://api.heygen.com";
+        target = base.replace(/\/+$/, "");
+        step(`HeyGen API at ${target} (key from ${configKey ? "heygen:apiKey" : "HEYGEN_API_KEY"}): this is a real account, creates cost credits`);
+        const plainKey = () => {
+            if (config["heygen:apiKey"] && !config["heygen:apiKey"].secret) {
+                fail(`heygen:apiKey is in plain text in Pulumi.${stack}.yaml, and Pulumi would store it unencrypted in state: \`pulumi config set --secret heygen:apiKey <key>\` (or \`pulumi config rm heygen:apiKey\` and set HEYGEN_API_KEY)`);
+            }
+        };
+        plainKey();
+        const mismatch = apiMismatch(recorded, target, stack);
+        if (mismatch) fail(mismatch);
+        const secrets = passphraseProblem(process.env, fs.existsSync(stackFile) ? fs.readFileSync(stackFile, "utf8") : "", stack);
+        if (secrets) fail(secrets);
+        if (!exists) {
+            // Only a stack's config can be read, and the stack is made with the user's own passphrase.
+            pulumi(["stack", "init", stack], env, { capture: true });
+            config = readConfig();
+            plainKey();
+        }
+        const unreal = unrealUrls(config);
+        if (unreal.length) {
+            fail(`HeyGen could never download these URLs in Pulumi.${stack}.yaml; nothing was previewed or applied:\n` +
+                unreal.map((u) => `  ${u.key}${u.path ? ` ${u.path}` : ""}: ${u.url} ${u.why}`).join("\n") +
+                "\nUse public https links HeyGen can download, or `path:` to upload a local file.");
+        }
     } else {
+        target = "emulator";
+        const mismatch = apiMismatch(recorded, target, stack);
+        if (mismatch) fail(mismatch);
         step("HeyGen emulator (no key configured: nothing leaves this machine, no credits are spent)");
         emulator = await ensureEmulator(Number(args["emulator-port"]), args["emulator-data"]);
         console.log(`${emulator.started ? "started" : "already running"} at ${emulator.url} (state in ${path.relative(repo, args["emulator-data"]) || "."})`);
         env.HEYGEN_API_KEY = "emulator-key";
         env.HEYGEN_API_BASE = emulator.url;
+        // The demo stacks' secrets are the emulator's consent links: a published passphrase will do when
+        // the user has none of their own (it is refused for any real API).
+        if (!hasOwnPassphrase()) env.PULUMI_CONFIG_PASSPHRASE = DEMO_PASSPHRASE;
+        if (!exists) pulumi(["stack", "init", stack], env, { capture: true });
     }
+    if (recorded !== target) pulumi(["stack", "tag", "set", API_TAG, target], env, { capture: true });
 
+    const engineFailed = () => {
+        // Was it the passphrase? Ask the engine again, quietly, with something that must decrypt.
+        const probe = ["stack export --show-secrets", "config --show-secrets --json"].map((c) => pulumi(c.split(" "), env, { capture: true, allowFailure: true }));
+        if (probe.some((r) => /incorrect passphrase/.test(`${r.stdout}${r.stderr}`)) && !real) {
+            fail(`stack ${stack}'s secrets were encrypted with another passphrase than the one in use (${hasOwnPassphrase() ? "your PULUMI_CONFIG_PASSPHRASE" : "the demo one"}). ` +
+                `If npm start made it with the demo passphrase, run it without yours: \`env -u PULUMI_CONFIG_PASSPHRASE npm start\`.`);
+        }
+        fail("pulumi failed; the output above says why");
+    };
     step(`pulumi preview --diff --refresh (stack ${stack})`);
-    pulumi(["preview", "--diff", "--refresh"], env);
+    if (pulumi(["preview", "--diff", "--refresh"], env, { allowFailure: true }).status !== 0) engineFailed();
+    if (real && !args.yes) {
+        if (!isTerminal()) {
+            fail(`this is a real HeyGen account and the output is not a terminal, so nobody can be asked: read the preview above, then run \`npm start -- --stack ${stack} --yes\` to apply it`);
+        }
+        if (!(await ask(`\nApply these changes to the HeyGen account at ${target}? Creates cost credits. [y/N] `))) {
+            console.log("Nothing was applied.");
+            return;
+        }
+    }
     step("pulumi up --refresh");
-    pulumi(["up", "--yes", "--skip-preview", "--refresh"], env);
+    if (pulumi(["up", "--yes", "--skip-preview", "--refresh"], env, { allowFailure: true }).status !== 0) engineFailed();
 
     const out = JSON.parse(pulumi(["stack", "output", "--json", "--show-secrets"], env, { capture: true }).stdout || "{}");
     step("What you have");
@@ -138,8 +212,14 @@ async function main() {
     console.log("\n  Use a look id as avatar_id in HeyGen's POST /v3/videos (a look is usable once completed).");
     const consent = Object.entries(out.consent ?? {}).filter(([, url]) => url);
     if (consent.length) {
-        console.log("\n  Consent: the person filmed opens this page to approve their digital twin, then run `npm start` again:");
-        for (const [who, url] of consent) console.log(`  ${who.padEnd(24)} ${url}`);
+        // A real consent link is personal and secret: never into a log unless asked.
+        if (!real || isTerminal() || args["show-consent-links"]) {
+            console.log("\n  Consent: the person filmed opens this page to approve their digital twin, then run `npm start` again:");
+            for (const [who, url] of consent) console.log(`  ${who.padEnd(24)} ${url}`);
+        } else {
+            console.log(`\n  Consent: ${consent.length} link(s) for the people filmed. They are secret, so they are not printed here (not a terminal):`);
+            console.log(`  \`pulumi stack output consent --show-secrets --stack ${stack}\`, or npm start with --show-consent-links.`);
+        }
     }
     if (emulator) {
         if (args["stop-emulator"]) {
@@ -149,7 +229,8 @@ async function main() {
             console.log(`\n  The emulator keeps running at ${emulator.url} so these links work; stop it with \`npm run emulator:stop\`.`);
         }
     }
-    console.log("\n  Next: `pulumi refresh` finds drift, `pulumi destroy` removes it all (after `eval \"$(node scripts/engine-env.js)\"`).");
+    const shell = real ? "eval \"$(node scripts/engine-env.js)\"" : "eval \"$(node scripts/engine-env.js --demo)\"";
+    console.log(`\n  Next: \`pulumi refresh\` finds drift, \`pulumi destroy\` removes it all (after \`${shell}\`; both ask before they change anything).`);
 }
 
 if (require.main === module) {

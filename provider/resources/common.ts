@@ -199,8 +199,9 @@ export async function orGone<T>(fn: () => Promise<T>): Promise<T | undefined> {
 /** An error for people: HeyGen's own message, the param and request id, never a stack trace alone. */
 export function explain(e: unknown, what: string): Error {
     if (e instanceof PartialCreateError) return e;
-    if (e instanceof HeyGenError) return new Error(`${what}: ${e.describe()}`);
-    return e instanceof Error ? new Error(`${what}: ${e.message}`) : new Error(`${what}: ${String(e)}`);
+    // `cause` keeps what HeyGen answered, so a rejected key is still recognised (config.withKeyRecovery).
+    if (e instanceof HeyGenError) return new Error(`${what}: ${e.describe()}`, { cause: e });
+    return e instanceof Error ? new Error(`${what}: ${e.message}`, { cause: e }) : new Error(`${what}: ${String(e)}`);
 }
 
 /** `waitFor`/`timeoutSeconds` checks shared by every resource. */

@@ -37,6 +37,9 @@ describe("the main job and the examples", function () {
                 HEYGEN_API_BASE: "",
             };
             const start = (...args: string[]) => runCommand(process.execPath, [path.join(REPO, "scripts", "start.js"), "--emulator-port", String(port), ...args], REPO, env);
+            // The first run adds an encryptionsalt to the tracked Pulumi.dev.yaml (none is committed): put it back.
+            const stackFile = path.join(REPO, "Pulumi.dev.yaml");
+            const committed = fs.readFileSync(stackFile, "utf8");
             let emu: Emulator | undefined;
             try {
                 const first = await start();
@@ -67,6 +70,7 @@ describe("the main job and the examples", function () {
                 await emu?.stop();
                 await runCommand(process.execPath, [path.join(REPO, "scripts", "start.js"), "--stop-only"], REPO, env);
                 fs.rmSync(dir, { recursive: true, force: true });
+                fs.writeFileSync(stackFile, committed);
             }
         });
     });

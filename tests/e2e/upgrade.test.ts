@@ -29,6 +29,7 @@ describe("upgrade from 0.1.0 state", function () {
     let emu: Emulator;
     let project: CliProject;
     let dir: string;
+    let committedStackFile: string | undefined;
 
     before(async () => {
         dir = workDir("upgrade-0.1.0");
@@ -39,12 +40,15 @@ describe("upgrade from 0.1.0 state", function () {
         fs.writeFileSync(path.join(dir, "stack.json"), moved("stack.json"));
         emu = await startEmulator({ port, dataDir: path.join(dir, "emulator") });
         // The repository is the project (the estate program and its media files); the state is this test's own.
+        // `stack init` in the repository adds an encryptionsalt to the tracked Pulumi.dev.yaml (none is committed).
+        committedStackFile = fs.readFileSync(path.join(REPO, "Pulumi.dev.yaml"), "utf8");
         project = new CliProject(REPO, { HEYGEN_API_KEY: emu.apiKey, HEYGEN_API_BASE: emu.url, PULUMI_CONFIG_PASSPHRASE: FIXTURE_PASSPHRASE }, path.join(dir, "state"));
         await project.ok(["stack", "init", "dev"]);
         await project.ok(["stack", "import", "--file", path.join(dir, "stack.json")]);
     });
 
     after(async () => {
+        if (committedStackFile !== undefined) fs.writeFileSync(path.join(REPO, "Pulumi.dev.yaml"), committedStackFile);
         await emu?.stop();
         fs.rmSync(dir, { recursive: true, force: true });
     });

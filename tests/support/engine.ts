@@ -1,13 +1,14 @@
 // Drives the real Pulumi engine for tests: the CLI on a project directory, or the Automation API with an
 // inline program. Every run gets the project's offline environment (scripts/engine-env.js) and a state
-// directory of its own, so tests never share stacks.
+// directory of its own, so tests never share stacks. Tests run on the emulator, so their stacks may use the
+// demo passphrase (`demo: true`).
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { engineEnv, repo } = require("../../scripts/engine-env") as {
-    engineEnv(o?: { stateDir?: string; homeDir?: string }): Record<string, string>;
+    engineEnv(o?: { stateDir?: string; homeDir?: string; demo?: boolean }): Record<string, string>;
     repo: string;
 };
 
@@ -30,7 +31,7 @@ export class CliProject {
     readonly env: Record<string, string>;
     /** `stateDir` defaults to `<dir>/.state`; give one to run a project directory (the repo itself) with state of its own. */
     constructor(readonly dir: string, extraEnv: Record<string, string> = {}, stateDir = path.join(dir, ".state")) {
-        this.env = { ...engineEnv({ stateDir, homeDir: path.join(WORK, ".pulumi-home") }), ...extraEnv };
+        this.env = { ...engineEnv({ stateDir, homeDir: path.join(WORK, ".pulumi-home"), demo: true }), ...extraEnv };
     }
 
     static create(name: string, files: ProjectFiles, extraEnv: Record<string, string> = {}): CliProject {
@@ -152,7 +153,7 @@ export function runCommand(cmd: string, args: string[], cwd: string, env: Record
 /** An Automation API stack with an inline program, run by the engine's own CLI (PulumiCommand). */
 export async function automationStack(projectName: string, stackName: string, program: PulumiFn, extraEnv: Record<string, string> = {}): Promise<{ stack: Stack; dir: string }> {
     const dir = workDir(projectName);
-    const env = { ...engineEnv({ stateDir: path.join(dir, ".state"), homeDir: path.join(WORK, ".pulumi-home") }), ...extraEnv };
+    const env = { ...engineEnv({ stateDir: path.join(dir, ".state"), homeDir: path.join(WORK, ".pulumi-home"), demo: true }), ...extraEnv };
     const pulumiCommand = await PulumiCommand.get({ root: path.dirname(env.PULUMI_HEYGEN_ENGINE_BIN) });
     const stack = await LocalWorkspace.createOrSelectStack(
         { projectName, stackName, program },

@@ -5,7 +5,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { STAGED_TTL_MS, checkFileSource, fileIdentity, normalizePath, stage, stageDir } from "../../provider/files";
+import { checkFileSource, fileIdentity, normalizePath, unstage } from "../../provider/files";
 import { FIRST_LOOK_DELETED, decideGroupDiff } from "../../provider/resources/avatarGroup";
 import { checkConsentInputs, decideConsentDiff } from "../../provider/resources/consentRequest";
 import {
@@ -87,19 +87,23 @@ describe("decisions: file sources (check)", () => {
         }
     });
 
-    it("drops bytes staged by earlier runs once they are a day old", () => {
-        fs.mkdirSync(stageDir(), { recursive: true });
-        const old = path.join(stageDir(), "0".repeat(64));
-        const recent = path.join(stageDir(), "1".repeat(64));
-        fs.writeFileSync(old, "old");
-        fs.writeFileSync(recent, "recent");
-        const twoDaysAgo = (Date.now() - 2 * STAGED_TTL_MS) / 1000;
-        fs.utimesSync(old, twoDaysAgo, twoDaysAgo);
-        stage("f".repeat(64), Buffer.from("new"));
-        assert.equal(fs.existsSync(old), false);
-        assert.equal(fs.existsSync(recent), true);
-        assert.equal(fs.readFileSync(path.join(stageDir(), "f".repeat(64)), "utf8"), "new");
-        for (const f of [recent, path.join(stageDir(), "f".repeat(64))]) fs.rmSync(f, { force: true });
+    it("keeps base64 bytes in the process's memory: nothing is written to disk, and they are checked against their hash", () => {
+        // Before: every check (previews too) wrote them to a shared $TMPDIR/pulumi-heygen-staged, where
+        // another local user could swap them under the right name.
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "stage-test-"));
+        const saved = process.env.TMPDIR;
+        process.env.TMPDIR = tmp;
+        try {
+            const bytes = media.png(600, 600);
+            const stored = checkFileSource({ base64: bytes.toString("base64"), mediaType: "image/png" }, "image", "image", []) as { sha256: string };
+            assert.deepEqual(fs.readdirSync(tmp), [], "nothing written under TMPDIR");
+            assert.ok(unstage(stored.sha256, "image").equals(bytes));
+            assert.throws(() => unstage("0".repeat(64), "image"), /image\.base64: the bytes were not checked in this run of the provider; run `pulumi up` again/);
+        } finally {
+            if (saved === undefined) delete process.env.TMPDIR;
+            else process.env.TMPDIR = saved;
+            fs.rmSync(tmp, { recursive: true, force: true });
+        }
     });
 
     it("keeps only a hash of base64 bytes, never the bytes", () => {
