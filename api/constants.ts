@@ -14,6 +14,9 @@ export const LIMITS = {
     referenceImagesMax: 3,
     consentTextMax: 1000,
     assetMaxBytes: 32 * 1024 * 1024,
+    /** The most a direct upload takes (HeyGen's spec states no figure; S3's single PUT allows 5 GiB). [I] */
+    directUploadMaxBytes: 5 * 1024 * 1024 * 1024,
+    directUploadTtlSeconds: 3600,
     pageMin: 1,
     pageMax: 50,
     pageDefault: 20,

@@ -69,14 +69,15 @@ export type FileInput = Static<typeof FileInput>;
 
 // One body schema with the type-specific rules checked by the handler, so that errors name the field
 // the way HeyGen's do ("file is required for type photo") instead of a union-mismatch message.
+// Fields the spec marks `nullable` take `null` for "absent".
 export const CreateAvatarRequest = Type.Object({
     type: Type.String(),
     name: Type.String(),
-    avatar_group_id: Type.Optional(Type.String()),
+    avatar_group_id: Type.Optional(Nullable(Type.String())),
     file: Type.Optional(FileInput),
     prompt: Type.Optional(Type.String()),
-    reference_images: Type.Optional(Type.Array(FileInput)),
-    avatar_id: Type.Optional(Type.String()),
+    reference_images: Type.Optional(Nullable(Type.Array(FileInput))),
+    avatar_id: Type.Optional(Nullable(Type.String())),
 });
 export type CreateAvatarRequest = Static<typeof CreateAvatarRequest>;
 
@@ -85,10 +86,11 @@ export const CreateAvatarResponse = Type.Object({
 });
 export type CreateAvatarResponse = Static<typeof CreateAvatarResponse>;
 
+/** Every field optional and nullable: an empty body is a valid request. */
 export const ConsentRequest = Type.Object({
-    reroute_url: Type.Optional(Type.String()),
-    consent_text: Type.Optional(Type.String()),
-    consent_video: Type.Optional(FileInput),
+    reroute_url: Type.Optional(Nullable(Type.String())),
+    consent_text: Type.Optional(Nullable(Type.String())),
+    consent_video: Type.Optional(Nullable(FileInput)),
 });
 export type ConsentRequest = Static<typeof ConsentRequest>;
 export const ConsentResponse = Type.Object({
@@ -96,7 +98,8 @@ export const ConsentResponse = Type.Object({
 });
 export type ConsentResponse = Static<typeof ConsentResponse>;
 
-export const UpdateLookRequest = Type.Object({ name: Type.String() });
+/** No field is required: `{}` (or `name: null`) changes nothing. */
+export const UpdateLookRequest = Type.Object({ name: Type.Optional(Nullable(Type.String())) });
 export type UpdateLookRequest = Static<typeof UpdateLookRequest>;
 
 export const DeletedResponse = Type.Object({ data: Type.Object({ id: Type.String() }) });
@@ -109,14 +112,56 @@ export const UploadedAsset = Type.Object({
     size_bytes: Type.Integer(),
 });
 export type UploadedAsset = Static<typeof UploadedAsset>;
+/** GET /v3/assets/{asset_id}, and each item of GET /v3/assets. */
 export const AssetItem = Type.Object({
     id: Type.String(),
     name: Type.String(),
+    /** `image`, `video`, `audio`, … */
     type: Type.String(),
+    owner: Type.String(),
+    space_id: Type.String(),
+    folder_id: Type.Optional(Nullable(Type.String())),
     uploaded_at: Type.Integer(),
-    url: Type.String(),
+    url: Nullable(Type.String()),
 });
 export type AssetItem = Static<typeof AssetItem>;
+
+/** POST /v3/assets/direct-uploads: begin an upload of the bytes straight to storage. */
+export const DirectUploadRequest = Type.Object({
+    filename: Type.String({ minLength: 1 }),
+    content_type: Type.String({ minLength: 1 }),
+    /** Exact; signed into the upload URL. */
+    size_bytes: Type.Integer(),
+    /** Hex; storage refuses bytes that do not match. */
+    checksum_sha256: Type.Optional(Nullable(Type.String())),
+});
+export type DirectUploadRequest = Static<typeof DirectUploadRequest>;
+export const DirectUpload = Type.Object({
+    asset_id: Type.String(),
+    /** Presigned: PUT the raw bytes here, with `upload_headers` verbatim and no API key. */
+    upload_url: Type.String(),
+    upload_headers: Type.Record(Type.String(), Type.String()),
+    expires_in_seconds: Type.Integer(),
+    max_bytes: Type.Integer(),
+    status: Type.Literal("pending_upload"),
+});
+export type DirectUpload = Static<typeof DirectUpload>;
+
+/** POST /v3/assets/{asset_id}/complete: idempotent. */
+export const CompleteUploadRequest = Type.Object({ checksum_sha256: Type.Optional(Nullable(Type.String())) });
+export type CompleteUploadRequest = Static<typeof CompleteUploadRequest>;
+export const CompletedUpload = Type.Object({
+    asset_id: Type.String(),
+    url: Type.String(),
+    /** Sniffed from the stored bytes. */
+    mime_type: Type.String(),
+    size_bytes: Type.Integer(),
+    status: Type.String(),
+});
+export type CompletedUpload = Static<typeof CompletedUpload>;
+
+export const ListAssetsQuery = Type.Object({ ...PageQueryFields() });
+export type ListAssetsQuery = { limit?: number; token?: string };
 
 export const UserInfo = Type.Object({
     username: Type.String(),
@@ -135,10 +180,10 @@ export interface Page<T> {
     next_token: string | null;
 }
 
-export const PageQuery = {
-    limit: Type.Optional(Type.String()),
-    token: Type.Optional(Type.String()),
-};
+function PageQueryFields() {
+    return { limit: Type.Optional(Type.String()), token: Type.Optional(Type.String()) };
+}
+export const PageQuery = PageQueryFields();
 export const ListGroupsQuery = Type.Object({ ...PageQuery, ownership: Type.Optional(Type.String()) });
 export type ListGroupsQuery = { ownership?: "public" | "private"; limit?: number; token?: string };
 export const ListLooksQuery = Type.Object({

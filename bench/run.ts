@@ -2,8 +2,10 @@
 // provider, a floor run in the same process (trivial resources, one HTTP call each) and a naive
 // tutorial-style provider, against the emulator with a per-request latency and instant training.
 // Writes bench/results/latest.json and latest.md. A benchmark, not a test: it asserts nothing.
+// Then the upload case (bench/upload.ts): local footage through the provider against `curl -T`.
 //
 //   BENCH_SIZES=10,100,300  BENCH_REPS=3  BENCH_LATENCY_MS=50  npm run bench
+//   npm run bench -- --only upload      (just the upload case; its section of latest.* is replaced)
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -12,6 +14,7 @@ import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automa
 import { type Emulator, startEmulator } from "../emulator";
 import { FloorLook } from "./floor";
 import { NaiveLook } from "./naive";
+import { type UploadRow, uploadCase, uploadMarkdown } from "./upload";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { engineEnv, repo } = require("../scripts/engine-env");
 
@@ -37,6 +40,10 @@ interface Sample {
     programCpuMs: number;
 }
 
+const ONLY = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
+const UPLOAD_SIZES_MB = (process.env.BENCH_UPLOAD_SIZES_MB ?? "100,1024").split(",").map(Number);
+const UPLOAD_REPS = Number(process.env.BENCH_UPLOAD_REPS ?? 3);
+
 const work = path.join(repo, ".work", `bench-${process.pid}`);
 const memDir = path.join(work, "mem");
 
@@ -52,7 +59,40 @@ function program(variant: Variant, n: number, groupId: string, suffix: string, c
     };
 }
 
+/** `--only upload`: the upload case alone, written into latest.* beside the last full run's tables. */
+async function uploadOnly() {
+    fs.mkdirSync(memDir, { recursive: true });
+    const emu: Emulator = await startEmulator({ timing: { photo: { mode: "instant" }, prompt: { mode: "instant" }, digital_twin: { mode: "instant" } } });
+    try {
+        const upload = await runUpload(emu);
+        const file = path.join(__dirname, "results", "latest.json");
+        const result = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : { rows: [] };
+        result.upload = upload;
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, JSON.stringify(result, null, 2) + "\n");
+        fs.writeFileSync(path.join(__dirname, "results", "latest.md"), result.date ? markdown(result) : uploadMarkdown(upload).join("\n"));
+        console.log(`\nwrote the upload section of bench/results/latest.md and latest.json`);
+    } finally {
+        await emu.stop();
+        fs.rmSync(work, { recursive: true, force: true });
+    }
+}
+
+async function runUpload(emu: Emulator): Promise<{ date: string; rows: UploadRow[] }> {
+    const env = {
+        ...engineEnv({ stateDir: path.join(work, "state"), homeDir: path.join(repo, ".work", ".pulumi-home") }),
+        HEYGEN_API_KEY: emu.apiKey,
+        HEYGEN_API_BASE: emu.url,
+        BENCH_MEM_DIR: memDir,
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${path.join(__dirname, "memprobe.js")}`.trim(),
+    };
+    const pulumiCommand = await PulumiCommand.get({ root: path.dirname(env.PULUMI_HEYGEN_ENGINE_BIN) });
+    return { date: new Date().toISOString(), rows: await uploadCase({ emu, work, memDir, env, pulumiCommand, heygen }, UPLOAD_SIZES_MB, UPLOAD_REPS) };
+}
+
 async function main() {
+    if (ONLY === "upload") return uploadOnly();
+    if (ONLY !== undefined) throw new Error(`--only takes 'upload' (the other cases run together), not '${ONLY}'`);
     const started = performance.now();
     fs.mkdirSync(memDir, { recursive: true });
     const emu: Emulator = await startEmulator({ timing: { photo: { mode: "instant" }, prompt: { mode: "instant" }, digital_twin: { mode: "instant" } } });
@@ -123,6 +163,9 @@ async function main() {
             }
         }
     }
+    // The upload case, without the per-request latency (it measures bytes, not round trips).
+    await fetch(`${emu.url}/_emulator/faults`, { method: "DELETE" });
+    const upload = await runUpload(emu);
     await emu.stop();
 
     const median = (xs: number[]) => {
@@ -160,6 +203,7 @@ async function main() {
         settings: { sizes: SIZES, reps: SIZES.map(repsFor), latencyMs: LATENCY_MS, training: "instant", parallel: 8, looks: "PhotoLook, waitFor: created" },
         totalSeconds: Math.round((performance.now() - started) / 1000),
         rows,
+        upload,
     };
     fs.mkdirSync(path.join(__dirname, "results"), { recursive: true });
     fs.writeFileSync(path.join(__dirname, "results", "latest.json"), JSON.stringify(result, null, 2) + "\n");
@@ -196,6 +240,7 @@ function markdown(r: any): string {
         `|---:|---|---:|---:|---|`,
         ...r.rows.filter((x: any) => x.op === "up").map((x: any) => `| ${x.n} | ${x.variant} | ${x.stateBytesPerResource} | ${x.providerBytesPerResource} | ${x.apiKeyInState ? "**yes**" : "no"} |`),
         ``,
+        ...(r.upload ? uploadMarkdown(r.upload) : []),
     ];
     return lines.join("\n");
 }

@@ -1,13 +1,15 @@
 // The HeyGen v3 routes: avatars (groups), looks, consent, assets and the caller's identity.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import * as crypto from "crypto";
+import * as fs from "fs";
 import {
     type AvatarType, type CreateAvatarRequest as CreateBody, type CreateType, type FileInput, type Page,
-    AVATAR_TYPES, CREATE_TYPES, CREATE_TYPE_ALIASES, ConsentRequest, CreateAvatarRequest, LIMITS, ListGroupsQuery,
-    ListLooksQuery, UpdateLookRequest, docUrl,
+    AVATAR_TYPES, CREATE_TYPES, CREATE_TYPE_ALIASES, CompleteUploadRequest, ConsentRequest, CreateAvatarRequest,
+    DirectUploadRequest, LIMITS, ListAssetsQuery, ListGroupsQuery, ListLooksQuery, UpdateLookRequest, docUrl,
 } from "../api/schema";
-import { download, imageSize, isImage, isVideo, sniffMediaType, trainingOutcome } from "./media";
-import { type GroupRecord, type LookRecord, type Store, newId, nowSeconds } from "./store";
+import { UploadRejected } from "./blobs";
+import { MEDIA_TYPES, download, imageSize, isImage, isVideo, sniffMediaType, trainingOutcome } from "./media";
+import { type AssetRecord, type GroupRecord, type LookRecord, type Store, newId, nowSeconds } from "./store";
 
 export class ApiError extends Error {
     constructor(readonly status: number, readonly code: string, message: string, readonly param?: string) {
@@ -19,6 +21,25 @@ export class ApiError extends Error {
 }
 
 const bad = (message: string, param?: string) => new ApiError(400, "invalid_parameter", message, param);
+
+/** Where presigned upload URLs point: the emulator plays the storage service too. */
+export const STORAGE_PREFIX = "/_storage/uploads";
+const OWNER = "emulator";
+const SPACE_ID = "space_emulator";
+
+/** The headers signed into an upload URL, which the PUT must send verbatim (S3's names). */
+function storageHeaders(contentType: string, checksumHex: string | null): Record<string, string> {
+    return {
+        "Content-Type": contentType,
+        ...(checksumHex ? { "x-amz-checksum-sha256": Buffer.from(checksumHex, "hex").toString("base64") } : {}),
+    };
+}
+
+const xml = (s: string) => s.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Storage answers errors as S3 does: XML, not HeyGen's envelope. */
+function s3Error(code: string, message: string, key: string): string {
+    return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xml(message)}</Message><Key>${xml(key)}</Key></Error>`;
+}
 
 export interface ApiOptions {
     store: Store;
@@ -124,6 +145,7 @@ export function registerApi(app: FastifyInstance, { store, createMs, ignoreIdemp
         if (f.type === "asset_id") {
             const a = st().assets[f.asset_id];
             if (!a) throw new ApiError(404, "asset_not_found", `Asset ${f.asset_id} not found`, param);
+            if (a.status === "pending_upload") throw bad(`asset ${a.id} is not complete: PUT its bytes, then POST /v3/assets/${a.id}/complete`, param);
             if (!fits(a.mime_type)) throw bad(`${param} must be ${need}; asset ${a.id} is ${a.mime_type}`, param);
             return { mediaType: a.mime_type, assetId: a.id, width: a.width, height: a.height };
         }
@@ -157,7 +179,7 @@ export function registerApi(app: FastifyInstance, { store, createMs, ignoreIdemp
         if (!CREATE_TYPES.includes(type)) throw bad(`type must be one of ${CREATE_TYPES.join(", ")}`, "type");
         checkName(body.name);
         let target: GroupRecord | undefined;
-        if (body.avatar_group_id !== undefined) {
+        if (body.avatar_group_id != null) {
             target = group(body.avatar_group_id);
             if (target.public) throw new ApiError(403, "forbidden", "Looks cannot be added to a public avatar group");
         }
@@ -171,7 +193,7 @@ export function registerApi(app: FastifyInstance, { store, createMs, ignoreIdemp
                 throw bad(`reference_images may hold at most ${LIMITS.referenceImagesMax} images`, "reference_images");
             }
             images.forEach((f, i) => refs.push(resolveFile(f, "image", `reference_images[${i}]`)));
-            if (body.avatar_id !== undefined) {
+            if (body.avatar_id != null) {
                 const ref = st().looks[body.avatar_id];
                 if (!ref) throw new ApiError(404, "not_found", `Avatar look ${body.avatar_id} not found`, "avatar_id");
                 if (target && ref.group_id !== target.id) throw bad("avatar_id must belong to avatar_group_id", "avatar_id");
@@ -241,9 +263,11 @@ export function registerApi(app: FastifyInstance, { store, createMs, ignoreIdemp
 
     app.patch("/v3/avatars/looks/:look_id", { schema: { body: UpdateLookRequest } }, async (req) => {
         const l = look((req.params as { look_id: string }).look_id);
-        const { name } = bodyOf<{ name: string }>(req);
-        checkName(name);
+        const { name } = bodyOf<{ name?: string | null }>(req);
         if (l.public) throw new ApiError(403, "forbidden", "Public avatar looks cannot be renamed");
+        // No field is required: nothing to change is not an error.
+        if (name == null) return { data: store.lookView(l) };
+        checkName(name);
         if (l.avatar_type !== "photo_avatar" && l.avatar_type !== "digital_twin") {
             throw bad("Only photo avatar and digital twin looks can be renamed", "name");
         }
@@ -276,17 +300,17 @@ export function registerApi(app: FastifyInstance, { store, createMs, ignoreIdemp
             if (!store.looksOf(g.id).some((l) => l.avatar_type === "digital_twin")) {
                 throw bad("Consent applies to digital twins only; this group has none", "group_id");
             }
-            if (body.consent_video && (body.reroute_url !== undefined || body.consent_text !== undefined)) {
+            if (body.consent_video && (body.reroute_url != null || body.consent_text != null)) {
                 throw bad("consent_video cannot be combined with reroute_url or consent_text", "consent_video");
             }
-            if (body.reroute_url !== undefined) {
+            if (body.reroute_url != null) {
                 let ok = false;
                 try {
                     ok = ["http:", "https:"].includes(new URL(body.reroute_url).protocol);
                 } catch { /* not a URL */ }
                 if (!ok) throw bad("reroute_url must be an http(s) URL", "reroute_url");
             }
-            if (body.consent_text !== undefined) {
+            if (body.consent_text != null) {
                 if (Array.from(body.consent_text).length > LIMITS.consentTextMax) throw bad(`consent_text must be at most ${LIMITS.consentTextMax} characters`, "consent_text");
                 if (/[<>]/.test(body.consent_text)) throw bad("consent_text must not contain < or >", "consent_text");
             }
@@ -305,6 +329,29 @@ export function registerApi(app: FastifyInstance, { store, createMs, ignoreIdemp
             return { data: { avatar_group: store.groupView(g, false), url: `${store.baseUrl()}/consent/${g.consent.token}` } };
         }));
 
+    // ---- assets: proxied uploads (≤ 32 MB), direct uploads to storage, listing and deletion ----
+    const assetUrl = (id: string) => `${store.baseUrl()}/_files/assets/${id}`;
+    const asset = (id: string): AssetRecord => {
+        expireUploads();
+        const a = st().assets[id];
+        if (!a) throw new ApiError(404, "asset_not_found", `Asset ${id} not found`);
+        return a;
+    };
+    const assetView = (a: AssetRecord) => ({
+        id: a.id, name: a.name, type: a.mime_type.split("/")[0], owner: OWNER, space_id: SPACE_ID, folder_id: null,
+        uploaded_at: a.uploaded_at, url: a.status === "pending_upload" ? null : assetUrl(a.id),
+    });
+    /** A direct upload whose URL expired without bytes, or whose bytes were never completed within a day, is dropped. */
+    function expireUploads(now = nowSeconds()): void {
+        for (const a of Object.values(st().assets)) {
+            if (a.status !== "pending_upload" || !a.direct) continue;
+            if (now > a.direct.expires_at + (a.direct.received ? 24 * 3600 : 0)) store.deleteAsset(a.id);
+        }
+    }
+    // Spec routes this emulator does not serve answer as unknown routes, not as a missing asset.
+    const UNSERVED = new Set(["search", "batches", "direct-uploads", "complete"]);
+    const unserved = (id: string) => UNSERVED.has(id);
+
     app.post("/v3/assets", (req, reply) =>
         idempotent(req, reply, async () => {
             if (!req.isMultipart()) throw bad("Request must be multipart/form-data with a 'file' field", "file");
@@ -322,18 +369,141 @@ export function registerApi(app: FastifyInstance, { store, createMs, ignoreIdemp
             const mime = sniffMediaType(bytes);
             if (!mime) throw bad("Unsupported file type: png, jpeg, mp4, webm, mp3, wav, pdf or srt expected", "file");
             const id = newId();
+            store.blobs.put(id, bytes);
             st().assets[id] = changed({
-                id, name: part.filename || id, mime_type: mime, size_bytes: bytes.length, uploaded_at: nowSeconds(),
-                sha256: crypto.createHash("sha256").update(bytes).digest("hex"), ...imageSize(bytes),
+                id, seq: ++st().seq, name: part.filename || id, mime_type: mime, size_bytes: bytes.length, uploaded_at: nowSeconds(),
+                sha256: crypto.createHash("sha256").update(bytes).digest("hex"), status: "ready", ...imageSize(bytes),
             });
-            return { data: { asset_id: id, url: `${store.baseUrl()}/_files/assets/${id}`, mime_type: mime, size_bytes: bytes.length } };
+            return { data: { asset_id: id, url: assetUrl(id), mime_type: mime, size_bytes: bytes.length } };
         }));
 
-    app.get("/v3/assets/:asset_id", async (req) => {
+    app.post("/v3/assets/direct-uploads", { schema: { body: DirectUploadRequest } }, (req, reply) =>
+        idempotent(req, reply, async () => {
+            const b = bodyOf<DirectUploadRequest>(req);
+            if (b.size_bytes < 1 || b.size_bytes > LIMITS.directUploadMaxBytes) {
+                throw bad(`size_bytes must be from 1 to ${LIMITS.directUploadMaxBytes}`, "size_bytes");
+            }
+            if (!Object.values(MEDIA_TYPES).includes(b.content_type as never)) {
+                throw bad(`content_type must be one of ${Object.values(MEDIA_TYPES).join(", ")}`, "content_type");
+            }
+            const checksum = b.checksum_sha256 ?? null;
+            if (checksum !== null && !/^[0-9a-fA-F]{64}$/.test(checksum)) throw bad("checksum_sha256 must be 64 hex digits", "checksum_sha256");
+            expireUploads();
+            const id = newId();
+            const ttl = LIMITS.directUploadTtlSeconds;
+            const signature = crypto.randomBytes(16).toString("hex");
+            const expires = nowSeconds() + ttl;
+            st().assets[id] = changed({
+                id, seq: ++st().seq, name: b.filename, mime_type: b.content_type, size_bytes: b.size_bytes, uploaded_at: nowSeconds(), sha256: "",
+                status: "pending_upload",
+                direct: { content_type: b.content_type, checksum_sha256: checksum?.toLowerCase() ?? null, expires_at: expires, signature, received: false },
+            });
+            return {
+                data: {
+                    asset_id: id,
+                    upload_url: `${store.baseUrl()}${STORAGE_PREFIX}/${id}?expires=${expires}&signature=${signature}`,
+                    upload_headers: storageHeaders(b.content_type, checksum),
+                    expires_in_seconds: ttl,
+                    max_bytes: b.size_bytes,
+                    status: "pending_upload" as const,
+                },
+            };
+        }));
+
+    app.post("/v3/assets/:asset_id/complete", { schema: { body: CompleteUploadRequest } }, (req, reply) => {
         const id = (req.params as { asset_id: string }).asset_id;
-        const a = st().assets[id];
-        if (!a) throw new ApiError(404, "asset_not_found", `Asset ${id} not found`);
-        return { data: { id: a.id, name: a.name, type: a.mime_type.split("/")[0], uploaded_at: a.uploaded_at, url: `${store.baseUrl()}/_files/assets/${a.id}` } };
+        if (unserved(id)) return reply.callNotFound();
+        return idempotent(req, reply, async () => {
+            const a = asset(id);
+            const check = bodyOf<CompleteUploadRequest>(req).checksum_sha256 ?? null;
+            if (a.status === "pending_upload") {
+                if (!a.direct?.received || !store.blobs.has(id)) throw bad(`No bytes were uploaded for asset ${id}: PUT them to its upload_url first`, "asset_id");
+                const head = store.blobs.head(id, 64 * 1024);
+                const mime = sniffMediaType(head);
+                if (!mime) throw bad("Unsupported file type: png, jpeg, mp4, webm, mp3, wav, pdf or srt expected", "content_type");
+                if (mime !== a.direct.content_type) throw bad(`content_type was declared ${a.direct.content_type} but the uploaded bytes are ${mime}`, "content_type");
+                if (check && check.toLowerCase() !== a.sha256) throw bad("checksum_sha256 does not match the uploaded bytes", "checksum_sha256");
+                Object.assign(a, { status: "ready", mime_type: mime, uploaded_at: nowSeconds(), ...imageSize(head) });
+                store.touch();
+            } else if (check && check.toLowerCase() !== a.sha256) {
+                throw bad("checksum_sha256 does not match the uploaded bytes", "checksum_sha256");
+            }
+            // Idempotent: every call on a completed asset answers the same.
+            return { data: { asset_id: a.id, url: assetUrl(a.id), mime_type: a.mime_type, size_bytes: a.size_bytes, status: "processing" } };
+        });
+    });
+
+    app.get("/v3/assets", { schema: { querystring: ListAssetsQuery } }, async (req) => {
+        expireUploads();
+        const ready = Object.values(st().assets).filter((a) => a.status !== "pending_upload").map((a) => ({ ...a, seq: a.seq ?? 0 }));
+        return page(ready, req.query as { limit?: string; token?: string }, assetView);
+    });
+
+    app.get("/v3/assets/:asset_id", async (req, reply) => {
+        const id = (req.params as { asset_id: string }).asset_id;
+        if (unserved(id)) return reply.callNotFound();
+        return { data: assetView(asset(id)) };
+    });
+
+    app.delete("/v3/assets/:asset_id", async (req, reply) => {
+        const id = (req.params as { asset_id: string }).asset_id;
+        if (unserved(id)) return reply.callNotFound();
+        const a = asset(id);
+        // A look still training from this asset would lose its input: refused until training ends. [I]
+        const user = Object.values(st().looks).find((l) => (l.source.file as { asset_id?: string } | undefined)?.asset_id === id &&
+            ["processing", "pending_consent"].includes(store.refreshLook(l, false).training.status));
+        if (user) throw new ApiError(409, "conflict", `Asset ${id} is the input of look ${user.id}, which is still ${user.training.status}; delete the asset once training has ended`);
+        store.deleteAsset(a.id);
+        return { data: { id: a.id } };
+    });
+
+    // The presigned upload URL: storage, not the API. No API key (the signature is the credential), the
+    // raw body streamed to disk, S3's rules: the signed size, type and checksum, and the expiry.
+    app.register(async (storage) => {
+        storage.removeAllContentTypeParsers();
+        // Leave the body unread: the handler streams it.
+        storage.addContentTypeParser("*", (_req, _payload, done) => done(null));
+        storage.put(`${STORAGE_PREFIX}/:asset_id`, async (req, reply) => {
+            const id = (req.params as { asset_id: string }).asset_id;
+            const q = req.query as { expires?: string; signature?: string };
+            const fail = (status: number, code: string, message: string) => {
+                req.raw.resume(); // drain, so the client reads the answer instead of a reset
+                return reply.code(status).type("application/xml").send(s3Error(code, message, id));
+            };
+            expireUploads();
+            const a = st().assets[id];
+            if (!a?.direct || q.signature !== a.direct.signature) return fail(403, "AccessDenied", "The request signature is not valid for this object");
+            if (nowSeconds() > a.direct.expires_at) return fail(403, "AccessDenied", "Request has expired");
+            if (a.status !== "pending_upload") return fail(403, "AccessDenied", "The upload was completed; this URL no longer accepts bytes");
+            for (const [h, v] of Object.entries(storageHeaders(a.direct.content_type, a.direct.checksum_sha256))) {
+                if (req.headers[h.toLowerCase()] !== v) return fail(403, "SignatureDoesNotMatch", `Header ${h} must be sent as the upload_headers say: ${v}`);
+            }
+            const length = req.headers["content-length"];
+            if (length === undefined) return fail(411, "MissingContentLength", "Content-Length is required");
+            if (Number(length) !== a.size_bytes) return fail(403, "SignatureDoesNotMatch", `Content-Length ${length} differs from the ${a.size_bytes} bytes signed into the URL`);
+            try {
+                const { sha256 } = await store.blobs.receive(id, req.raw, a.size_bytes, a.direct.checksum_sha256 ?? undefined);
+                // The asset may have been deleted while its bytes arrived.
+                if (!st().assets[id]) {
+                    store.blobs.remove(id);
+                    return fail(404, "NoSuchKey", "The upload was cancelled");
+                }
+                a.sha256 = sha256;
+                a.direct.received = true;
+                store.touch();
+            } catch (e) {
+                if (e instanceof UploadRejected) return fail(e.status, e.code, e.message);
+                throw e;
+            }
+            return reply.code(200).header("ETag", `"${a.sha256.slice(0, 32)}"`).send();
+        });
+    });
+
+    // An asset's bytes, as its `url` serves them.
+    app.get("/_files/assets/:asset_id", async (req, reply) => {
+        const a = st().assets[(req.params as { asset_id: string }).asset_id];
+        if (!a || a.status === "pending_upload" || !store.blobs.has(a.id)) return reply.code(404).send();
+        return reply.type(a.mime_type).header("Content-Length", a.size_bytes).send(fs.createReadStream(store.blobs.file(a.id)));
     });
 
     app.get("/v3/users/me", async () => ({ data: { username: "emulator", email: "emulator@heygen.invalid", first_name: "HeyGen", last_name: "Emulator" } }));

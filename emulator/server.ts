@@ -5,7 +5,7 @@ import formbody from "@fastify/formbody";
 import multipart from "@fastify/multipart";
 import * as crypto from "crypto";
 import { LIMITS } from "../api/schema";
-import { ApiError, registerApi } from "./api";
+import { ApiError, STORAGE_PREFIX, registerApi } from "./api";
 import { registerConsentPage } from "./consent";
 import { registerControl } from "./control";
 import { FaultTable } from "./faults";
@@ -48,6 +48,8 @@ export interface RequestLogEntry {
     requestId: string;
     /** A fault that answered or cut this request, if any. */
     fault: string | null;
+    /** From the request's arrival to the end of the answer (for an upload: all its bytes). */
+    ms: number | null;
 }
 
 export interface Emulator {
@@ -92,20 +94,31 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     });
     // JSON only (multipart for assets, form posts for the consent page): HeyGen rejects text bodies.
     app.removeContentTypeParser("text/plain");
+    // Bodies the spec makes optional: an empty JSON body is `{}`, and so is a POST or PATCH without one.
+    const json = app.getDefaultJsonParser("error", "error");
+    app.removeContentTypeParser("application/json");
+    app.addContentTypeParser("application/json", { parseAs: "string" }, (req, body, done) =>
+        (body as string).trim() === "" ? done(null, {}) : json(req, body as string, done));
+    app.addHook("preValidation", async (req) => {
+        if (req.body === undefined && (req.method === "POST" || req.method === "PATCH") && isApi(req.url.split("?")[0])) req.body = {};
+    });
     await app.register(formbody);
     await app.register(multipart, { limits: { fileSize: LIMITS.assetMaxBytes, files: 1 } });
 
     const isApi = (path: string) => path.startsWith("/v3/");
+    // Presigned upload URLs: faults and the request log cover them; the signature, not a key, admits them.
+    const isStorage = (path: string) => path.startsWith(`${STORAGE_PREFIX}/`);
+    const logged = (path: string) => isApi(path) || isStorage(path);
 
     app.addHook("onRequest", async (req, reply) => {
         reply.header("X-Request-Id", req.id);
         const path = req.url.split("?")[0];
-        if (!isApi(path)) return;
+        if (!logged(path)) return;
         // Faults first: a gateway in front of the API fails before authentication does.
         for (const f of faults.decide(req.method, path)) {
             if (f.latencyMs) await new Promise((r) => setTimeout(r, f.latencyMs));
             if (f.action === "drop") {
-                logRequest(req.method, req.url, 0, req.headers["idempotency-key"], req.id, f.id);
+                logRequest(req.method, req.url, 0, req.headers["idempotency-key"], req.id, f.id, null);
                 req.raw.socket.destroy();
                 return reply.hijack();
             }
@@ -119,6 +132,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
                 return reply.code(status).send(new ApiError(status, code, message).body());
             }
         }
+        if (isStorage(path)) return;
         const key = req.headers["x-api-key"] ?? /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
         if (typeof key !== "string" || !apiKeys.includes(key)) {
             // Byte-identical for a missing and a wrong key.
@@ -131,7 +145,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         const dropAfter = (req as unknown as { dropAfter?: string }).dropAfter;
         if (dropAfter) {
             store.flush();
-            logRequest(req.method, req.url, 0, req.headers["idempotency-key"], req.id, dropAfter);
+            logRequest(req.method, req.url, 0, req.headers["idempotency-key"], req.id, dropAfter, null);
             req.raw.socket.destroy();
         }
         return payload;
@@ -140,16 +154,18 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     app.addHook("onResponse", async (req, reply) => {
         store.flush();
         if ((req as unknown as { dropAfter?: string }).dropAfter) return;
-        if (isApi(req.url)) {
-            logRequest(req.method, req.url, reply.statusCode, req.headers["idempotency-key"], req.id, (req as unknown as { fault?: string }).fault ?? null);
+        if (logged(req.url)) {
+            logRequest(req.method, req.url, reply.statusCode, req.headers["idempotency-key"], req.id, (req as unknown as { fault?: string }).fault ?? null, Math.round(reply.elapsedTime));
         }
     });
 
-    function logRequest(method: string, rawUrl: string, status: number, key: string | string[] | undefined, requestId: string, fault: string | null) {
-        const [path, query = ""] = rawUrl.split("?");
+    function logRequest(method: string, rawUrl: string, status: number, key: string | string[] | undefined, requestId: string, fault: string | null, ms: number | null) {
+        const [path, rawQuery = ""] = rawUrl.split("?");
+        // An upload URL's signature is a credential: not kept in the log.
+        const query = rawQuery.replace(/(^|&)signature=[^&]*/, "$1signature=REDACTED");
         requests.push({
             seq: ++requestSeq, at: new Date().toISOString(), method, path, query, status,
-            idempotencyKey: (Array.isArray(key) ? key[0] : key) ?? null, requestId, fault,
+            idempotencyKey: (Array.isArray(key) ? key[0] : key) ?? null, requestId, fault, ms,
         });
     }
 

@@ -6,6 +6,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import type { AvatarGroupItem, AvatarLookItem, AvatarType, CreateType, LookStatus } from "../api/schema";
+import { BlobStore } from "./blobs";
 import { advance, groupStatus, onConsent, type Timing, type TrainingState } from "./lifecycle";
 
 export interface GroupRecord {
@@ -40,13 +41,20 @@ export interface LookRecord {
 
 export interface AssetRecord {
     id: string;
+    /** Creation order, for paging (absent in state saved before assets were listed). */
+    seq?: number;
     name: string;
+    /** Sniffed from the bytes once they are stored; the declared type until then. */
     mime_type: string;
     size_bytes: number;
+    /** Of the stored bytes; empty while a direct upload waits for them. */
     sha256: string;
     uploaded_at: number;
     width?: number;
     height?: number;
+    /** Direct uploads: `pending_upload` until completed. Proxied uploads are ready at once. */
+    status?: "pending_upload" | "ready";
+    direct?: { content_type: string; checksum_sha256: string | null; expires_at: number; signature: string; received: boolean };
 }
 
 export interface IdempotencyRecord {
@@ -102,6 +110,8 @@ export class Store {
     private readonly file?: string;
     private readonly lockFile?: string;
     private readonly lockToken = newId();
+    /** The assets' bytes; opened with the data dir. */
+    blobs!: BlobStore;
 
     constructor(
         private readonly dataDir: string | undefined,
@@ -119,26 +129,36 @@ export class Store {
         if (this.dataDir) {
             fs.mkdirSync(this.dataDir, { recursive: true });
             takeLock(this.lockFile!, owner, this.lockToken);
-            if (fs.existsSync(this.file!)) {
-                const loaded = JSON.parse(fs.readFileSync(this.file!, "utf8")) as State;
-                if (loaded.version !== 1) throw new Error(`${this.file}: unknown state version ${loaded.version}`);
-                this.state = loaded;
-                return;
-            }
+        }
+        this.blobs = new BlobStore(this.dataDir);
+        if (this.dataDir && fs.existsSync(this.file!)) {
+            const loaded = JSON.parse(fs.readFileSync(this.file!, "utf8")) as State;
+            if (loaded.version !== 1) throw new Error(`${this.file}: unknown state version ${loaded.version}`);
+            this.state = loaded;
+            this.blobs.prune((id) => !!this.state.assets[id]);
+            return;
         }
         this.reset();
     }
 
     close(): void {
         this.flush();
+        this.blobs?.close();
         if (this.lockFile) releaseLock(this.lockFile, this.lockToken);
     }
 
     reset(): void {
         this.state = emptyState();
         seedPublic(this.state);
+        this.blobs?.prune(() => false);
         this.touch();
         this.flush();
+    }
+
+    deleteAsset(id: string): void {
+        delete this.state.assets[id];
+        this.blobs.remove(id);
+        this.touch();
     }
 
     touch(): void {

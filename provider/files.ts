@@ -1,14 +1,17 @@
 // File inputs (a photo, footage, reference images): exactly one of url, path, assetId, or base64 with its
 // mediaType. Local files are hashed at check time, so a content change forces replacement; base64 bytes
 // stay in the provider process's memory (see `stage`) and only their hash is kept, so no uploaded bytes
-// ever reach state or disk. At create, local bytes go through POST /v3/assets and the look is made from the asset.
+// ever reach state or disk. At create, local bytes go through POST /v3/assets (up to 32 MB) or a direct
+// upload to storage (larger files, up to 5 GB, streamed from disk), and the look is made from the asset.
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { LIMITS } from "../api/constants";
 import type { FileInput } from "../api/schema";
-import type { HeyGenClient } from "./client";
+import { type HeyGenClient, BadRequestError, NotFoundError } from "./client";
+import { progressReporter, size as fmtSize, tell } from "./progress";
 import { type Failure, isUnknown } from "./resources/common";
+import { journal, releaseAssets } from "./resources/uploadedAssets";
 
 /** What users write. */
 export interface FileSource {
@@ -99,13 +102,17 @@ export function checkFileSource(value: unknown, property: string, kind: FileKind
                 failures.push({ property: `${property}.path`, reason: `'${text}' is not a file` });
                 return value;
             }
-            if (stat.size > LIMITS.assetMaxBytes) {
-                failures.push({ property: `${property}.path`, reason: `'${text}' is ${mb(stat.size)}; HeyGen accepts at most 32 MB` });
+            if (stat.size > LIMITS.directUploadMaxBytes) {
+                failures.push({ property: `${property}.path`, reason: `'${text}' is ${mb(stat.size)}; HeyGen's direct upload takes at most ${mb(LIMITS.directUploadMaxBytes)}` });
                 return value;
             }
-            const bytes = fs.readFileSync(abs);
+            if (stat.size === 0) {
+                failures.push({ property: `${property}.path`, reason: `'${text}' is empty` });
+                return value;
+            }
             // HeyGen sniffs the type from the bytes; the extension is only a fallback for what we cannot sniff.
-            const sniffed = sniffMediaType(bytes);
+            // Only the first bytes are read here: footage can be gigabytes (hashFile streams the rest).
+            const sniffed = sniffMediaType(readHead(abs, 16));
             const type = sniffed ?? mediaType ?? EXTENSIONS[path.extname(abs).toLowerCase()];
             if (sniffed && mediaType && sniffed !== mediaType) {
                 failures.push({ property: `${property}.mediaType`, reason: `is '${mediaType}' but '${text}' holds ${sniffed} bytes: remove mediaType or set it to '${sniffed}'` });
@@ -117,7 +124,7 @@ export function checkFileSource(value: unknown, property: string, kind: FileKind
             } else if (!MEDIA_TYPES[kind].includes(type)) {
                 failures.push({ property: `${property}.path`, reason: `'${text}' is ${type}; a ${kind} is needed (${MEDIA_TYPES[kind].join(" or ")})` });
             }
-            return { path: rel, ...(type ? { mediaType: type } : {}), sha256: sha256(bytes), size: bytes.length };
+            return { path: rel, ...(type ? { mediaType: type } : {}), ...hashFile(abs) };
         }
         case "base64": {
             if (!mediaType) {
@@ -175,24 +182,128 @@ export function sniffMediaType(b: Buffer): string | undefined {
     return undefined;
 }
 
+/** How local bytes reach HeyGen: through the API (≤ 32 MB, one request) or straight to storage. Pure. */
+export function uploadRoute(size: number): "proxied" | "direct" {
+    return size <= LIMITS.assetMaxBytes ? "proxied" : "direct";
+}
+
 /** The API's file input for a stored source, uploading local or inline bytes first. */
 export async function toApiFile(src: StoredFileSource, property: string, client: HeyGenClient, idempotencyKey: string): Promise<{ file: FileInput; uploadedAssetId?: string }> {
     if (src.url) return { file: { type: "url", url: src.url } };
     if (src.assetId) return { file: { type: "asset_id", asset_id: src.assetId } };
+    const uploaded = await upload(src, property, client, idempotencyKey);
+    await journal.sweep(client); // what creates killed mid-way left behind (never this process's uploads)
+    return uploaded;
+}
+
+/**
+ * Creates keep their Idempotency-Key across runs, so an upload's key may replay an asset of an earlier,
+ * killed run (reused: no second upload) or one deleted since (then a fresh key uploads again).
+ */
+async function upload(src: StoredFileSource, property: string, client: HeyGenClient, idempotencyKey: string): Promise<{ file: FileInput; uploadedAssetId: string }> {
+    const state = async (id: string) => {
+        try {
+            return (await client.getAsset(id)).url === null ? "pending" : "complete";
+        } catch (e) {
+            if (e instanceof NotFoundError) return "gone";
+            throw e;
+        }
+    };
     let bytes: Buffer;
     let filename: string;
     if (src.path) {
-        bytes = fs.readFileSync(resolveLocal(src.path));
-        if (src.sha256 && sha256(bytes) !== src.sha256) {
-            throw new Error(`${property}.path: '${src.path}' changed after preview; run the update again`);
+        const abs = resolveLocal(src.path);
+        const changed = () => new Error(`${property}.path: '${src.path}' changed after preview; run the update again`);
+        const now = fs.statSync(abs).size;
+        if (src.size !== undefined && now !== src.size) throw changed();
+        if (uploadRoute(now) === "direct") {
+            const assetId = await uploadDirect(client, { path: abs, size: now, sha256: src.sha256, mediaType: src.mediaType }, property, idempotencyKey, changed, state);
+            return { file: { type: "asset_id", asset_id: assetId }, uploadedAssetId: assetId };
         }
+        bytes = fs.readFileSync(abs);
+        if (src.sha256 && sha256(bytes) !== src.sha256) throw changed();
         filename = path.basename(src.path);
     } else {
         bytes = unstage(src.sha256!, property);
         filename = `${property.replace(/\W+/g, "-")}.${(src.mediaType ?? "bin").split("/")[1]}`;
     }
-    const asset = await client.uploadAsset(bytes, filename, idempotencyKey);
+    let asset = await client.uploadAsset(bytes, filename, idempotencyKey);
+    if ((await state(asset.asset_id)) === "gone") asset = await client.uploadAsset(bytes, filename, `${idempotencyKey}:${crypto.randomUUID()}`);
+    journal.note(asset.asset_id);
     return { file: { type: "asset_id", asset_id: asset.asset_id }, uploadedAssetId: asset.asset_id };
+}
+
+/**
+ * A direct upload: declare the file with its sha256 (which storage enforces: bytes that differ from what
+ * `check` hashed are refused), PUT it streamed from disk with progress shown, and complete it. Retries
+ * reuse the same asset: the declaration carries an Idempotency-Key derived from the create's, and an
+ * interrupted PUT goes again to the same URL. An asset whose upload fails is deleted, so a failed create
+ * leaves none behind.
+ */
+async function uploadDirect(
+    client: HeyGenClient, file: { path: string; size: number; sha256?: string; mediaType?: string }, property: string, idempotencyKey: string, changed: () => Error,
+    state: (id: string) => Promise<"pending" | "complete" | "gone">,
+): Promise<string> {
+    const name = path.basename(file.path);
+    const declare = (key: string) => client.createDirectUpload(
+        { filename: name, content_type: file.mediaType ?? "video/mp4", size_bytes: file.size, ...(file.sha256 ? { checksum_sha256: file.sha256 } : {}) },
+        key,
+    );
+    let target = await declare(`${idempotencyKey}:direct`);
+    let now = await state(target.asset_id);
+    if (now === "gone") {
+        target = await declare(`${idempotencyKey}:direct:${crypto.randomUUID()}`);
+        now = "pending";
+    }
+    journal.note(target.asset_id);
+    if (now === "complete") {
+        // An earlier run uploaded these very bytes (the declaration carries their sha256): reuse them.
+        await client.completeUpload(target.asset_id, file.sha256, `${idempotencyKey}:complete`);
+        return target.asset_id;
+    }
+    try {
+        const progress = progressReporter(`heygen: uploading ${property} '${name}'`, file.size, (m) => void tell(m, true));
+        await tell(`heygen: uploading ${property} '${name}' (${fmtSize(file.size)}) directly to HeyGen's storage`, true);
+        try {
+            await client.putFile(target, file, (n) => progress.update(n));
+        } catch (e) {
+            // Storage checks the bytes against the sha256 `check` computed: a mismatch means the file changed.
+            if (e instanceof BadRequestError && /BadDigest/.test(e.message + (e.code ?? ""))) throw changed();
+            throw e;
+        }
+        // Completion cross-checks the stored bytes against the same sha256.
+        await client.completeUpload(target.asset_id, file.sha256, `${idempotencyKey}:complete`);
+        await tell(progress.done());
+        return target.asset_id;
+    } catch (e) {
+        await releaseAssets(client, [target.asset_id], "gone"); // a 404 counts as deleted; a failure keeps the note
+        throw e;
+    }
+}
+
+/** sha256 and size of a file, read in 1 MB pieces: a file of gigabytes never sits in memory. */
+/** The first `n` bytes of a file (fewer if it is shorter). */
+export function readHead(abs: string, n: number): Buffer {
+    const buf = Buffer.alloc(n);
+    const fd = fs.openSync(abs, "r");
+    try {
+        return buf.subarray(0, fs.readSync(fd, buf, 0, n, 0));
+    } finally {
+        fs.closeSync(fd);
+    }
+}
+
+export function hashFile(abs: string): { sha256: string; size: number } {
+    const h = crypto.createHash("sha256");
+    const buf = Buffer.allocUnsafe(1024 * 1024);
+    const fd = fs.openSync(abs, "r");
+    let total = 0;
+    try {
+        for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; total += n) h.update(buf.subarray(0, n));
+    } finally {
+        fs.closeSync(fd);
+    }
+    return { sha256: h.digest("hex"), size: total };
 }
 
 /**

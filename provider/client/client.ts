@@ -2,9 +2,13 @@
 // policy, per-operation timeouts and paging iterators. The API key goes only to the configured origin.
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import * as crypto from "crypto";
+import * as fs from "fs";
+import * as http from "http";
+import * as https from "https";
 import type {
-    AssetItem, AvatarGroupItem, AvatarLookItem, ConsentRequest, CreateAvatarRequest, CreateAvatarResponse,
-    ConsentResponse, ListGroupsQuery, ListLooksQuery, Page, Single, UploadedAsset, UserInfo,
+    AssetItem, AvatarGroupItem, AvatarLookItem, CompletedUpload, ConsentRequest, CreateAvatarRequest, CreateAvatarResponse,
+    ConsentResponse, DirectUpload, DirectUploadRequest, ListAssetsQuery, ListGroupsQuery, ListLooksQuery, Page, Single,
+    UploadedAsset, UserInfo,
 } from "../../api/schema";
 import { ConnectionError, HeyGenError, TimeoutError, errorFromResponse } from "./errors";
 import { DEFAULT_RETRY, type RetryPolicy, decideRetry, isInProgress } from "./retry";
@@ -16,8 +20,16 @@ export interface Timeouts {
     readMs: number;
     writeMs: number;
     uploadMs: number;
+    /** A direct upload may take as long as it needs, but fails after this long without progress. */
+    uploadIdleMs: number;
 }
-export const DEFAULT_TIMEOUTS: Timeouts = { readMs: 30_000, writeMs: 120_000, uploadMs: 600_000 };
+export const DEFAULT_TIMEOUTS: Timeouts = { readMs: 30_000, writeMs: 120_000, uploadMs: 600_000, uploadIdleMs: 60_000 };
+
+/** A local file to send, as `check` saw it. */
+export interface LocalFile {
+    path: string;
+    size: number;
+}
 
 export interface ClientOptions {
     apiKey: string;
@@ -126,6 +138,10 @@ export class HeyGenClient {
     allGroups(query: Omit<ListGroupsQuery, "token"> = {}): AsyncGenerator<AvatarGroupItem> {
         return this.paginate((token) => this.listGroups({ limit: 50, ...query, token }));
     }
+    /** Every asset, page by page (50 a page). */
+    allAssets(): AsyncGenerator<AssetItem> {
+        return this.paginate((token) => this.listAssets({ limit: 50, token }));
+    }
     /** Every look matching the filters, page by page (50 a page). */
     allLooks(query: Omit<ListLooksQuery, "token"> = {}): AsyncGenerator<AvatarLookItem> {
         return this.paginate((token) => this.listLooks({ limit: 50, ...query, token }));
@@ -147,6 +163,104 @@ export class HeyGenClient {
     }
     getAsset(assetId: string): Promise<AssetItem> {
         return this.data({ method: "GET", path: `/v3/assets/${enc(assetId)}`, timeout: "readMs" });
+    }
+    deleteAsset(assetId: string): Promise<{ id: string }> {
+        return this.data({ method: "DELETE", path: `/v3/assets/${enc(assetId)}`, timeout: "writeMs" });
+    }
+    listAssets(query: ListAssetsQuery = {}): Promise<Page<AssetItem>> {
+        return this.page({ method: "GET", path: "/v3/assets", query: { ...query }, timeout: "readMs" });
+    }
+    /** Begins a direct upload: an asset id and a presigned URL for the bytes. */
+    createDirectUpload(body: DirectUploadRequest, idempotencyKey: string): Promise<DirectUpload> {
+        return this.data({ method: "POST", path: "/v3/assets/direct-uploads", body, idempotencyKey, timeout: "writeMs" });
+    }
+    /** Finalizes a direct upload; idempotent (the key lets the retry policy repeat it too). */
+    completeUpload(assetId: string, checksumSha256: string | undefined, idempotencyKey: string): Promise<CompletedUpload> {
+        return this.data({
+            method: "POST", path: `/v3/assets/${enc(assetId)}/complete`, body: checksumSha256 ? { checksum_sha256: checksumSha256 } : {},
+            idempotencyKey, timeout: "writeMs",
+        });
+    }
+
+    /**
+     * PUTs a local file to a direct upload's presigned URL, streamed from disk (never whole in memory). The
+     * bytes are checked by storage against the checksum declared with the upload (the spec: "S3 enforces it
+     * on upload"), so they are not hashed again here. The URL is storage, not the API: it gets
+     * `upload_headers` and never the key. An
+     * interrupted PUT is sent again whole (a presigned PUT cannot resume) to the same URL, so it never
+     * makes a second asset; the one retry policy decides when (PUT counts as idempotent).
+     */
+    async putFile(target: DirectUpload, file: LocalFile, onProgress?: (sent: number) => void): Promise<void> {
+        const operation = "PUT upload_url";
+        for (let retries = 0; ; retries++) {
+            let error: HeyGenError;
+            try {
+                return await this.putOnce(target, file, operation, onProgress);
+            } catch (e) {
+                error = e instanceof HeyGenError ? e : networkError(e, operation, this.timeouts.uploadIdleMs);
+            }
+            const decision = decideRetry({ method: "PUT", retriesSoFar: retries, hasIdempotencyKey: false, error }, this.retry);
+            if (!decision.retry) throw error;
+            this.opts.onRetry?.({ operation, attempt: retries + 1, delayMs: decision.delayMs, reason: decision.reason });
+            await this.sleep(decision.delayMs);
+        }
+    }
+
+    private putOnce(target: DirectUpload, file: LocalFile, operation: string, onProgress?: (sent: number) => void): Promise<void> {
+        return new Promise((resolve, reject) => {
+            const url = new URL(target.upload_url);
+            let settled = false;
+            const done = (f: () => void) => {
+                if (!settled) {
+                    settled = true;
+                    f();
+                }
+            };
+            const req = (url.protocol === "https:" ? https : http).request(url, {
+                method: "PUT",
+                headers: { ...target.upload_headers, "Content-Length": String(file.size), "User-Agent": this.opts.userAgent ?? "pulumi-heygen" },
+            });
+            const src = fs.createReadStream(file.path, { highWaterMark: 1024 * 1024 });
+            let sent = 0;
+            src.on("data", (chunk) => {
+                sent += chunk.length;
+                onProgress?.(sent);
+            });
+            src.on("error", (e) => {
+                req.destroy();
+                done(() => reject(new HeyGenError(`could not read ${file.path}: ${e.message}`, { operation })));
+            });
+            req.setTimeout(this.timeouts.uploadIdleMs, () => {
+                const e = Object.assign(new Error("idle"), { code: "ETIMEDOUT" });
+                req.destroy(e);
+            });
+            req.on("error", (e) => {
+                src.destroy();
+                done(() => reject(networkError(e, operation, this.timeouts.uploadIdleMs)));
+            });
+            req.on("response", (res) => {
+                // An early answer (a refusal) ends the sending too.
+                if (sent < file.size) {
+                    src.unpipe(req);
+                    src.destroy();
+                }
+                let body = "";
+                res.setEncoding("utf8");
+                res.on("data", (d: string) => (body = (body + d).slice(0, 64 * 1024)));
+                res.on("error", (e) => done(() => reject(networkError(e, operation, this.timeouts.uploadIdleMs))));
+                res.on("end", () => {
+                    src.destroy();
+                    const status = res.statusCode ?? 0;
+                    if (status >= 200 && status < 300) {
+                        if (sent !== file.size) return done(() => reject(new HeyGenError(`${file.path} has ${sent} bytes, not ${file.size}`, { operation })));
+                        return done(() => resolve());
+                    }
+                    const requestId = [res.headers["x-request-id"], res.headers["x-amz-request-id"]].find((v) => typeof v === "string") as string | undefined;
+                    done(() => reject(errorFromResponse(status, storageErrorBody(body), { requestId, retryAfter: res.headers["retry-after"] as string | undefined }, operation)));
+                });
+            });
+            src.pipe(req);
+        });
     }
     me(): Promise<UserInfo> {
         return this.data({ method: "GET", path: "/v3/users/me", timeout: "readMs" });
@@ -206,6 +320,17 @@ export class HeyGenClient {
 }
 
 const enc = encodeURIComponent;
+
+/** Storage answers as S3 does (XML `<Code>`, `<Message>`); made HeyGen's envelope so errors read the same. */
+export function storageErrorBody(text: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch { /* not JSON */ }
+    const tag = (t: string) => new RegExp(`<${t}>([^<]*)</${t}>`).exec(text)?.[1];
+    const code = tag("Code");
+    const message = tag("Message");
+    return code ? { error: { code, message: message ? `${message} (storage: ${code})` : `storage refused the upload: ${code}` } } : text;
+}
 
 function header(res: AxiosResponse, name: string): string | undefined {
     const v = res.headers?.[name];

@@ -16,6 +16,7 @@ import {
 import { type Candidate, createOnce, looksOfGroup } from "./createOnce";
 import { digitalTwinKind } from "./digitalTwinLook";
 import { forgetListings, readLook } from "./lookReads";
+import { journal, releaseAssets, withAssetsReleased } from "./uploadedAssets";
 import { FAILED_ADVICE, type LookKind, type LookWait, waitIsOver } from "./looks";
 import { photoKind } from "./photoLook";
 import { promptKind } from "./promptLook";
@@ -86,7 +87,8 @@ export interface AvatarGroupOutputs {
 export const FIRST_LOOK_DELETED = "deleted";
 
 const KINDS: Record<FirstLookType, LookKind> = { photo: photoKind, prompt: promptKind, digital_twin: digitalTwinKind };
-const INPUTS = ["name", "firstLook", "adoptGroupId", "waitFor", "timeoutSeconds", "forceDestroy"] as const;
+// `__identity` is kept in state so that `read` gives it back (see LOOK_COMMON_INPUTS).
+const INPUTS = ["name", "firstLook", "adoptGroupId", "waitFor", "timeoutSeconds", "forceDestroy", "__identity"] as const;
 
 export function groupOutputs(g: AvatarGroupItem): Omit<AvatarGroupOutputs, "firstLookId" | "firstLookName" | "firstLookStatus" | "declaredName"> {
     return {
@@ -248,6 +250,7 @@ export const avatarGroupHandlers = {
                 stillRunningMs: api.timeoutMs("writeMs"),
             });
         } catch (e) {
+            await releaseAssets(api, prepared?.uploadedAssetIds, "gone"); // no look was made from them
             throw explain(e, `creating avatar group "${inputs.name}"`);
         }
         // From here on the group exists: whatever fails, it is recorded with its id (a partial create).
@@ -262,9 +265,10 @@ export const avatarGroupHandlers = {
         });
         try {
             if (lookName(inputs) !== look.name) look = await api.renameLook(look.id, lookName(inputs));
-            return await settle(api, groupId, "created" in outcome ? outcome.created.avatar_group : undefined, look, inputs, extra);
+            return await withAssetsReleased(api, settle(api, groupId, "created" in outcome ? outcome.created.avatar_group : undefined, look, inputs, extra));
         } catch (e) {
             if (e instanceof PartialCreateError) throw e;
+            journal.forget(prepared?.uploadedAssetIds); // recorded with the partial create
             throw partialCreate(
                 `avatar group "${inputs.name}" was created (${groupId}), then: ${explain(e, "finishing it").message}. It is recorded in state; the next \`pulumi up\` carries on`,
                 groupId, known("created" in outcome ? outcome.created.avatar_group : undefined), inputs,
@@ -333,7 +337,7 @@ export const avatarGroupHandlers = {
         }
         // Once the rename is applied, it is recorded whatever fails next.
         try {
-            return { outs: (await settle(api, id, undefined, look, news, extra)).outs };
+            return { outs: (await withAssetsReleased(api, settle(api, id, undefined, look, news, extra))).outs };
         } catch (e) {
             if (e instanceof PartialCreateError) throw e;
             const outs = { ...pick(olds, ["groupId", "looksCount", "status", "consentStatus", "previewImageUrl", "previewVideoUrl", "gender", "defaultVoiceId", "createdAt", "error"]), ...pick(news, INPUTS), name: olds.name ?? news.name, declaredName: news.name, groupId: id, firstLookId: look.id, firstLookName: look.name, firstLookStatus: look.status, ...extra };
@@ -361,6 +365,7 @@ export const avatarGroupHandlers = {
                 }
             }
             await orGone(() => api.deleteGroup(id));
+            await releaseAssets(api, props.uploadedAssetIds, "gone", true);
         } catch (e) {
             throw explain(e, `deleting avatar group ${id}`);
         }

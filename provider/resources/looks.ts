@@ -7,6 +7,7 @@ import type { HeyGenClient } from "../client";
 import { type FileKind, type StoredFileSource, checkFileSource, fileIdentity, toApiFile } from "../files";
 import { warn } from "../diagnostics";
 import { forgetListings, readLook } from "./lookReads";
+import { journal, releaseAssets, withAssetsReleased } from "./uploadedAssets";
 import { client } from "../config";
 import {
     type DiffRules, type Failure, PartialCreateError, checkForceDestroy, checkId, checkKeyIfChanged, checkName, checkWaitInputs, containsUnknown,
@@ -84,7 +85,9 @@ export interface LookKind {
     createBody(inputs: Record<string, unknown>, api: HeyGenClient, key: string): Promise<{ body: Partial<CreateAvatarRequest>; uploadedAssetIds: string[] }>;
 }
 
-export const LOOK_COMMON_INPUTS = ["groupId", "name", "adoptLookId", "waitFor", "timeoutSeconds", "forceDestroy"] as const;
+// `__identity` is kept in state with the inputs so that `read` gives it back: otherwise an update after a
+// refresh that found drift would list the hidden input as changed.
+export const LOOK_COMMON_INPUTS = ["groupId", "name", "adoptLookId", "waitFor", "timeoutSeconds", "forceDestroy", "__identity"] as const;
 
 /** A look made from one file (a photo, or a digital twin's footage): the input holding it is its source. */
 export function singleFileKind(k: Omit<LookKind, "sourceInputs" | "checkSource" | "createBody"> & { input: string; file: FileKind }): LookKind {
@@ -259,6 +262,7 @@ export function lookHandlers(kind: LookKind) {
                     stillRunningMs: api.timeoutMs("writeMs"),
                 });
             } catch (e) {
+                await releaseAssets(api, prepared?.uploadedAssetIds, "gone"); // no look was made from them
                 throw explain(e, `creating ${describe(inputs)}`);
             }
             // From here on the look exists: whatever fails, it is recorded with its id (a partial create).
@@ -270,9 +274,10 @@ export function lookHandlers(kind: LookKind) {
             try {
                 const look = "created" in outcome ? outcome.created.avatar_item : await api.getLook(id);
                 known = { ...stored(inputs), ...lookOutputs(look), ...extra };
-                return await settle(api, look, inputs, extra);
+                return await withAssetsReleased(api, settle(api, look, inputs, extra));
             } catch (e) {
                 if (e instanceof PartialCreateError) throw e;
+                journal.forget(prepared?.uploadedAssetIds); // recorded with the partial create
                 throw partialCreate(
                     `${describe(inputs)} was created (${id}), then: ${explain(e, "waiting for it").message}. It is recorded in state; the next \`pulumi up\` carries on`,
                     id, known, inputs,
@@ -307,7 +312,7 @@ export function lookHandlers(kind: LookKind) {
             }
             // Once the rename is applied, it is recorded whatever fails next.
             try {
-                return { outs: (await settle(api, look, news, extra)).outs };
+                return { outs: (await withAssetsReleased(api, settle(api, look, news, extra))).outs };
             } catch (e) {
                 if (e instanceof PartialCreateError) throw e;
                 throw partialCreate(`updating ${describe(news)}: ${explain(e, "waiting for it").message}`, id, { ...stored(news), ...lookOutputs(look), ...extra }, news);
@@ -332,6 +337,7 @@ export function lookHandlers(kind: LookKind) {
                     }
                 }
                 await orGone(() => api.deleteLook(id));
+                await releaseAssets(api, props.uploadedAssetIds, "gone", true);
             } catch (e) {
                 throw explain(e, `deleting ${kind.title} ${id}`);
             }

@@ -309,7 +309,9 @@ new heygen.PromptLook("slow", { groupId: g.groupId, name: "Slow", prompt: "takes
                 const { groups, looks } = await privateObjects();
                 assert.equal(groups.length, 1, "one group");
                 assert.equal(looks.length, 4, "four looks, none twice");
-                assert.equal((await control.get("/_emulator/state")).body.assets.length, 2, "each file uploaded once");
+                // Each file uploaded once: both assets were deleted once their looks trained, and none is left over.
+                assert.equal(entries.filter((e) => e.method === "DELETE" && e.path.startsWith("/v3/assets/") && e.status === 200).length, 2);
+                assert.deepEqual((await control.get("/_emulator/state")).body.assets, [], "each file uploaded once");
                 await control.del("/_emulator/faults");
                 assert.equal((await p.apply("destroy")).result, "succeeded");
             } finally {

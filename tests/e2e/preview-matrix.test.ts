@@ -275,6 +275,8 @@ describe("preview equals up: a matrix of changes and drifts (real engine, emulat
             table.push([`${i + 1}. ${row.name}${refreshed ? ` (refresh: ${refreshed})` : ""}`, show(got), show(did), changed.join(", ") || "none"]);
 
             assert.deepEqual(did, got, `up applied what preview planned\n planned: ${show(got)}\n applied: ${show(did)}`);
+            const hidden = Object.entries(got).filter(([, st]) => st.diffs.some((d) => d.startsWith("__"))).map(([n]) => n);
+            assert.deepEqual(hidden, [], `hidden inputs (\`__identity\`) are never shown as changed (planned: ${show(got)})`);
             assert.deepEqual(Object.fromEntries(Object.entries(got).map(([n, s]) => [n, s.op])), want, `the table's steps (planned: ${show(got)})`);
             assert.deepEqual(plan.changeSummary, up.changes, "the preview's counts are up's");
             // Ids change only where the table replaces or re-creates something.

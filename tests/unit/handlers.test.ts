@@ -175,7 +175,7 @@ describe("handlers (against the emulator)", function () {
             assert.equal(r.outs.status, "pending_consent");
             assert.ok(Date.now() - t < 4000);
         });
-        it("uploads a local file as an asset and makes the look from it; state keeps its hash", async () => {
+        it("uploads a local file as an asset, makes the look from it, and deletes the asset once trained; state keeps its hash", async () => {
             fs.writeFileSync(path.join(dir, "me.png"), media.png());
             const cwd = process.cwd();
             process.chdir(dir);
@@ -183,9 +183,10 @@ describe("handlers (against the emulator)", function () {
                 const inputs = await checked("avatarGroup", { name: "Local", firstLook: { type: "photo", name: "Local - headshot", image: { path: "me.png" } } });
                 await calls();
                 const r = await handlers("avatarGroup").create(inputs);
-                assert.deepEqual(await calls(), ["POST /v3/assets", "POST /v3/avatars", "PATCH /v3/avatars/looks/:id", "GET /v3/avatars/:id"]);
+                assert.deepEqual(await calls(), ["POST /v3/assets", "GET /v3/assets/:id", "POST /v3/avatars", "PATCH /v3/avatars/looks/:id", "GET /v3/avatars/:id", "DELETE /v3/assets/:id"]);
                 assert.equal(r.outs.status, "completed");
-                assert.equal((r.outs.uploadedAssetIds as string[]).length, 1);
+                assert.equal(r.outs.uploadedAssetIds, undefined, "the asset is deleted once training ended");
+                assert.deepEqual((await control.get("/_emulator/state")).body.assets, []);
                 assert.match((r.outs.firstLook as any).image.sha256, /^[0-9a-f]{64}$/);
                 const state = (await control.get("/_emulator/state")).body;
                 assert.equal(state.looks.find((l: any) => l.id === r.outs.firstLookId).name, "Local - headshot");
@@ -198,10 +199,11 @@ describe("handlers (against the emulator)", function () {
             const data = media.png(600, 600).toString("base64");
             const inputs = await checked("photoLook", { groupId, name: "Inline", image: { base64: data, mediaType: "image/png" } });
             assert.equal(JSON.stringify(inputs).includes(data), false, "checked inputs hold no bytes");
+            await calls();
             const r = await handlers("photoLook").create(inputs);
             assert.equal(JSON.stringify(r.outs).includes(data), false);
-            const asset = (await control.get("/_emulator/state")).body.assets[0];
-            assert.equal(asset.size_bytes, 33);
+            assert.deepEqual(await calls(), ["POST /v3/assets", "GET /v3/assets/:id", "POST /v3/avatars", "GET /v3/avatars/looks/:id", "DELETE /v3/assets/:id"]);
+            assert.deepEqual((await control.get("/_emulator/state")).body.assets, [], "uploaded, then deleted once trained");
         });
         it("creates no duplicate when the create's connection drops after it was applied", async () => {
             const groupId = await newGroup();
