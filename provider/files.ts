@@ -6,7 +6,8 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { LIMITS, type FileInput } from "../api/schema";
+import { LIMITS } from "../api/constants";
+import type { FileInput } from "../api/schema";
 import { type HeyGenClient, BadRequestError, NotFoundError } from "./client";
 import { progressReporter, size as fmtSize, tell } from "./progress";
 import { type Failure, isUnknown } from "./resources/common";

@@ -2,7 +2,8 @@
 // of the published package would lay it out), so that programs in this repository — the main job,
 // examples, tests — load `pulumi-heygen` exactly as users do. That matters for the serialized provider:
 // only a package that really sits in node_modules is written into state as a bare `require(...)`
-// (see provider/shim.ts); a symlink would resolve outside node_modules. Runs after every build.
+// (see provider/shim.ts); a symlink (as npm workspaces make) would resolve outside node_modules, which is
+// why the provider is the root package and not a workspace. Runs after every build.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -11,13 +12,15 @@ const root = path.resolve(__dirname, "..");
 const target = path.join(root, "node_modules", "pulumi-heygen");
 const staging = `${target}.${process.pid}.tmp`;
 
-// tsc writes files without the executable bit; the emulator's CLI is this package's `bin`.
-fs.chmodSync(path.join(root, "dist", "emulator", "cli.js"), 0o755);
-
 fs.rmSync(staging, { recursive: true, force: true });
 fs.mkdirSync(staging, { recursive: true });
+// Exactly what `npm pack` ships: package.json and the `files` it lists.
+const pkg = require(path.join(root, "package.json"));
 fs.copyFileSync(path.join(root, "package.json"), path.join(staging, "package.json"));
-fs.cpSync(path.join(root, "dist"), path.join(staging, "dist"), { recursive: true });
+for (const entry of pkg.files) {
+    if (!fs.existsSync(path.join(root, entry))) throw new Error(`install-self: ${entry} (in package.json "files") does not exist; run the build first`);
+    fs.cpSync(path.join(root, entry), path.join(staging, entry), { recursive: true });
+}
 // Swap in whole: a program starting meanwhile sees the old copy or the new one, never half of one.
 const old = `${target}.${process.pid}.old`;
 if (fs.existsSync(target) || isLink(target)) fs.renameSync(target, old);

@@ -70,7 +70,7 @@ async function ensureEmulator(port, dataDir) {
     if (await healthy(url)) return { url, started: false };
     fs.mkdirSync(dataDir, { recursive: true });
     const log = fs.openSync(path.join(dataDir, "emulator.log"), "a");
-    const child = spawn(process.execPath, [path.join(repo, "dist", "emulator", "cli.js"), "--port", String(port), "--data-dir", dataDir], {
+    const child = spawn(process.execPath, [path.join(repo, "emulator", "dist", "emulator", "cli.js"), "--port", String(port), "--data-dir", dataDir], {
         detached: true,
         stdio: ["ignore", log, log],
     });

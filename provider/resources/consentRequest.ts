@@ -3,7 +3,7 @@
 // is a secret output. HeyGen has no call to withdraw a request, so deleting one only forgets it.
 import * as pulumi from "@pulumi/pulumi";
 import type { AvatarGroupItem } from "../../api/schema";
-import { LIMITS } from "../../api/schema";
+import { LIMITS } from "../../api/constants";
 import { BadRequestError, type HeyGenClient, newIdempotencyKey } from "../client";
 import { client } from "../config";
 import { providerFor } from "../shim";

@@ -2,7 +2,7 @@
 // existing look. HeyGen cannot rename prompt looks, so every change replaces one.
 import * as pulumi from "@pulumi/pulumi";
 import type { FileInput } from "../../api/schema";
-import { LIMITS } from "../../api/schema";
+import { LIMITS } from "../../api/constants";
 import { type FileSource, checkFileSource, toApiFile, type StoredFileSource } from "../files";
 import { identity } from "../identity";
 import { providerFor } from "../shim";

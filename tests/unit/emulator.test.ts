@@ -505,7 +505,7 @@ describe("emulator", function () {
     });
 
     describe("command line", () => {
-        const cli = path.join(__dirname, "..", "..", "dist", "emulator", "cli.js");
+        const cli = path.join(__dirname, "..", "..", "emulator", "dist", "emulator", "cli.js");
         const run = (args: string[]) =>
             new Promise<{ code: number | null; out: string; err: string; child: ReturnType<typeof spawn> }>((resolve) => {
                 const child = spawn(process.execPath, [cli, ...args]);
