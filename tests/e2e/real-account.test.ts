@@ -50,6 +50,7 @@ function cleanClone(name: string): string {
     // `npm install` already ran in the repository: the clone uses the same installed packages.
     fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"));
     fs.symlinkSync(path.join(REPO, "dist"), path.join(dir, "dist"));
+    fs.symlinkSync(path.join(REPO, "emulator", "dist"), path.join(dir, "emulator", "dist"));
     return dir;
 }
 
