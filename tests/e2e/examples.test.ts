@@ -2,19 +2,10 @@
 // the emulator.
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as net from "net";
 import * as path from "path";
 import { type Emulator, startEmulator } from "../../emulator";
-import { CliProject, REPO, runCommand, workDir } from "../support/engine";
+import { CliProject, REPO, freePort, runCommand, workDir } from "../support/engine";
 import { http as raw } from "../support/http";
-
-const freePort = () =>
-    new Promise<number>((resolve) => {
-        const s = net.createServer().listen(0, "127.0.0.1", () => {
-            const port = (s.address() as net.AddressInfo).port;
-            s.close(() => resolve(port));
-        });
-    });
 
 /** A copy of an example in its own directory, so its state and files are its own. */
 function exampleProject(name: string, emu: Emulator): CliProject {

@@ -5,11 +5,10 @@
 import { strict as assert } from "assert";
 import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { type Emulator, startEmulator } from "../../emulator";
-import { CliProject, REPO, type RunResult, runCommand, workDir } from "../support/engine";
+import { CliProject, REPO, type RunResult, freePort, runCommand, workDir } from "../support/engine";
 import { http as raw, media } from "../support/http";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { engineEnv } = require("../../scripts/engine-env") as { engineEnv(o?: object): Record<string, string> };
@@ -17,14 +16,6 @@ const { engineEnv } = require("../../scripts/engine-env") as { engineEnv(o?: obj
 const REAL_KEY = "hg-real-0123456789abcdef";
 const OWN_PASSPHRASE = "correct horse battery staple";
 const INSTANT = { photo: { mode: "instant" as const }, prompt: { mode: "instant" as const }, digital_twin: { mode: "instant" as const } };
-
-const freePort = () =>
-    new Promise<number>((resolve) => {
-        const s = net.createServer().listen(0, "127.0.0.1", () => {
-            const port = (s.address() as net.AddressInfo).port;
-            s.close(() => resolve(port));
-        });
-    });
 
 const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "").replace(/\r/g, "");
 

@@ -4,10 +4,9 @@
 // after `npm start`, the emulator's data file from that run, and the stack config of that day.
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import * as net from "net";
 import * as path from "path";
 import { type Emulator, startEmulator } from "../../emulator";
-import { CliProject, REPO, workDir } from "../support/engine";
+import { CliProject, REPO, freePort, workDir } from "../support/engine";
 import { http as raw } from "../support/http";
 
 const FIXTURE = path.join(REPO, "tests", "fixtures", "state-0.1.0");
@@ -15,14 +14,6 @@ const FIXTURE = path.join(REPO, "tests", "fixtures", "state-0.1.0");
 const FIXTURE_ORIGIN = "127.0.0.1:4399";
 const FIXTURE_PASSPHRASE = "pulumi-heygen-local";
 const WRITES = new Set(["POST", "PATCH", "PUT", "DELETE"]);
-
-const freePort = () =>
-    new Promise<number>((resolve) => {
-        const s = net.createServer().listen(0, "127.0.0.1", () => {
-            const port = (s.address() as net.AddressInfo).port;
-            s.close(() => resolve(port));
-        });
-    });
 
 describe("upgrade from 0.1.0 state", function () {
     this.timeout(600_000);

@@ -4,6 +4,7 @@
 // demo passphrase (`demo: true`).
 import { spawn } from "child_process";
 import * as fs from "fs";
+import * as net from "net";
 import * as path from "path";
 import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -161,3 +162,12 @@ export async function automationStack(projectName: string, stackName: string, pr
     );
     return { stack, dir };
 }
+
+/** A port free on loopback now, for a server a test starts by port (the main job's emulator). */
+export const freePort = () =>
+    new Promise<number>((resolve) => {
+        const s = net.createServer().listen(0, "127.0.0.1", () => {
+            const port = (s.address() as net.AddressInfo).port;
+            s.close(() => resolve(port));
+        });
+    });
