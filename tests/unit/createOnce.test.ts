@@ -93,7 +93,8 @@ for (const ignoreKeys of [false, true]) {
         });
         beforeEach(async () => {
             await control.post("/_emulator/reset");
-            await control.put("/_emulator/timing", { photo: "instant", prompt: "instant", digital_twin: "instant" });
+            // create_ms too: reset keeps it, and one test sets it (every later create took 1.5 s).
+            await control.put("/_emulator/timing", { photo: "instant", prompt: "instant", digital_twin: "instant", create_ms: 0 });
             await control.put("/_emulator/idempotency", { ignoreKeys });
             configure({ config: { get: (k: string) => ({ "heygen:apiKey": emu.apiKey, "heygen:baseUrl": emu.url } as Record<string, string>)[k] } } as any);
             forgetProcessState(); // each test is a fresh provider process
