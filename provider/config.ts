@@ -163,6 +163,18 @@ export function timeoutsFromEnv(env: NodeJS.ProcessEnv): Partial<Timeouts> {
     return { writeMs: Math.round(seconds * 1000) };
 }
 
+/** The debug switch: `HEYGEN_DEBUG=http` logs every HTTP call of the provider (see README). */
+export const DEBUG_VAR = "HEYGEN_DEBUG";
+
+/**
+ * Pure: what HEYGEN_DEBUG turns on, from a comma-separated list (`http`; `*` or `all` for everything).
+ * Unknown words are ignored: a debug switch must never fail an operation.
+ */
+export function debugFromEnv(env: NodeJS.ProcessEnv): { http: boolean } {
+    const words = (env[DEBUG_VAR] ?? "").toLowerCase().split(/[\s,]+/).filter(Boolean);
+    return { http: words.some((w) => w === "http" || w === "all" || w === "*") };
+}
+
 let cachedClient: { key: string; client: HeyGenClient } | undefined;
 
 /** The process's client, rebuilt only if the settings change. */
@@ -171,7 +183,7 @@ export function client(extra: Partial<ClientOptions> = {}): HeyGenClient {
     if (!s.apiKey) throw new ConfigurationError(MISSING_KEY);
     const problem = configProblem({ configKey: "absent", baseUrl: s.baseUrl, passphrase: process.env.PULUMI_CONFIG_PASSPHRASE });
     if (problem) throw new ConfigurationError(problem);
-    const id = `${settingsId(s)} ${hash(s.apiKey)}`;
+    const id = `${settingsId(s)} ${hash(s.apiKey)} ${debugFromEnv(process.env).http}`;
     if (!cachedClient || cachedClient.key !== id) {
         cachedClient = { key: id, client: newClient(s.apiKey, s.baseUrl, extra) };
     }
@@ -186,6 +198,8 @@ function newClient(apiKey: string, baseUrl: string, extra: Partial<ClientOptions
         timeouts: timeoutsFromEnv(process.env),
         onRetry: ({ operation, attempt, delayMs, reason }) =>
             console.error(`heygen: retrying ${operation} (attempt ${attempt + 1}) in ${Math.round(delayMs)} ms: ${reason}`),
+        // stderr: the engine shows a provider's stderr lines (and keeps them in the run's diagnostics).
+        ...(debugFromEnv(process.env).http ? { debugHttp: (line: string) => console.error(line) } : {}),
         ...extra,
     });
 }

@@ -8,3 +8,39 @@ import * as pulumi from "@pulumi/pulumi";
 export function identity(type: string, name: string): string {
     return `${pulumi.getProject()}/${pulumi.getStack()}/heygen:${type}/${name}`;
 }
+
+/** The root resource: a resource parented to it has no parent type in its URN. */
+const STACK_TYPE = "pulumi:pulumi:Stack";
+
+/**
+ * Pure: a URN as the engine forms it (`urn:pulumi:<stack>::<project>::<parent types $-joined>$<type>::<name>`),
+ * given the types of the parents from the outermost down (the stack excluded).
+ */
+export function formatUrn(stack: string, project: string, parentTypes: readonly string[], type: string, name: string): string {
+    return `urn:pulumi:${stack}::${project}::${[...parentTypes, type].join("$")}::${name}`;
+}
+
+/**
+ * The URN the engine will give a resource being constructed, for the hidden input `__urn`: the dynamic
+ * provider host does not tell a provider the URN of the resource it works on (SDK 3.248 to 3.276 at least),
+ * and progress messages need it to be shown on that resource's row. The parent chain is read from the
+ * parent objects (the SDK keeps each resource's parent; a custom parent's own parents count too).
+ * Undefined when it cannot be known for sure: messages then go to the stack's row, as before.
+ */
+export function resourceUrn(type: string, name: string, opts?: pulumi.ResourceOptions): string | undefined {
+    try {
+        const parents: string[] = [];
+        let p: any = opts?.parent;
+        for (let depth = 0; p; depth++) {
+            const t = pulumi.resourceType?.(p) ?? p.__pulumiType;
+            if (typeof t !== "string" || depth > 100) return undefined;
+            if (t === STACK_TYPE) break;
+            parents.unshift(t);
+            // Internal to the SDK, but kept by every version: the parent's parent (the stack at the top).
+            p = p.__parentResource;
+        }
+        return formatUrn(pulumi.getStack(), pulumi.getProject(), parents, `pulumi-nodejs:dynamic/heygen:${type}`, name);
+    } catch {
+        return undefined;
+    }
+}

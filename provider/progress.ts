@@ -1,9 +1,11 @@
-// Messages from the provider process to the person running `pulumi`. A dynamic provider has no URN and
-// no `pulumi.log` connection (its `pulumi.log` falls back to console.log), but the engine starts it with
-// the engine's address as its one argument, so messages go through the engine's own Log call: an
-// ephemeral one shows in the live display and is not kept in the summary, which suits progress. Without
-// an engine (tests calling handlers directly) they go to stderr, which the engine shows too.
-type Send = (message: string, ephemeral: boolean) => Promise<void>;
+// Messages from the provider process to the person running `pulumi`. A dynamic provider is not told its
+// resource's URN and has no `pulumi.log` connection (its `pulumi.log` falls back to console.log), but the
+// engine starts it with the engine's address as its one argument, so messages go through the engine's own
+// Log call: an ephemeral one shows in the live display and is not kept in the summary, which suits
+// progress. With a URN (the hidden input `__urn`, see identity.ts) the engine shows it on that resource's
+// row; without, on the stack's. Without an engine (tests calling handlers directly) they go to stderr,
+// which the engine shows too.
+type Send = (message: string, ephemeral: boolean, urn: string) => Promise<void>;
 
 let send: Send | undefined;
 
@@ -16,27 +18,72 @@ function engineSender(): Send | undefined {
         const { EngineClient } = require(require.resolve("@pulumi/pulumi/proto/engine_grpc_pb", from));
         const { LogRequest, LogSeverity } = require(require.resolve("@pulumi/pulumi/proto/engine_pb", from));
         const client = new EngineClient(addr, grpc.credentials.createInsecure());
-        return (message, ephemeral) =>
+        return (message, ephemeral, urn) =>
             new Promise((resolve) => {
-                const req = new LogRequest();
-                req.setSeverity(LogSeverity.INFO);
-                req.setMessage(message);
-                req.setUrn("");
-                req.setEphemeral(ephemeral);
-                client.log(req, (err: Error | null) => {
-                    if (err) process.stderr.write(`${message}\n`);
+                try {
+                    const req = new LogRequest();
+                    req.setSeverity(LogSeverity.INFO);
+                    req.setMessage(message);
+                    req.setUrn(urn);
+                    req.setEphemeral(ephemeral);
+                    client.log(req, (err: Error | null) => {
+                        if (err) process.stderr.write(`${message}\n`);
+                        resolve();
+                    });
+                } catch {
+                    process.stderr.write(`${message}\n`);
                     resolve();
-                });
+                }
             });
     } catch {
         return undefined;
     }
 }
 
-/** Tells the person running `pulumi`; `ephemeral` messages (progress) are not kept in the summary. */
-export function tell(message: string, ephemeral = false): Promise<void> {
+/** Only a well-formed URN is sent: the engine would show anything else as a row of its own. */
+export function validUrn(urn: unknown): string {
+    return typeof urn === "string" && /^urn:pulumi:[^:\n]+::[^:\n]+::[^\n]+::[^\n]+$/.test(urn) ? urn : "";
+}
+
+/**
+ * Tells the person running `pulumi`; `ephemeral` messages (progress) are not kept in the summary. With the
+ * resource's `urn`, the message shows on that resource's row. Never throws.
+ */
+export function tell(message: string, ephemeral = false, urn?: unknown): Promise<void> {
     send ??= engineSender() ?? (async (m) => void process.stderr.write(`${m}\n`));
-    return send(message, ephemeral);
+    return send(message, ephemeral, validUrn(urn));
+}
+
+/** `42s`, `2m10s`, `1h05m`: how long a wait has gone on, and may. */
+export function duration(ms: number): string {
+    const s = Math.max(0, Math.floor(ms / 1000));
+    if (s < 60) return `${s}s`;
+    if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+    return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+}
+
+/** `training: processing, 2m10s of 15m00s`. */
+export function waitMessage(what: string, status: string, elapsedMs: number, timeoutMs: number): string {
+    return `${what}: ${status}, ${duration(elapsedMs)} of ${duration(timeoutMs)}`;
+}
+
+/** How often a wait says where it is. */
+export const WAIT_REPORT_EVERY_MS = 15_000;
+
+/**
+ * A wait's progress: one message when it starts, then at most one every `everyMs`. Pure but for the clock.
+ */
+export function waitReporter(what: string, timeoutMs: number, out: (m: string) => void, everyMs = WAIT_REPORT_EVERY_MS, now = () => Date.now()) {
+    const start = now();
+    let last: number | undefined;
+    return {
+        update(status: string): void {
+            const t = now();
+            if (last !== undefined && t - last < everyMs) return;
+            last = t;
+            out(waitMessage(what, status, t - start, timeoutMs));
+        },
+    };
 }
 
 /** Progress of a long transfer: at most one message per `everyMs`, and one at the end. Pure but for the clock. */

@@ -11,6 +11,7 @@ import type {
     UploadedAsset, UserInfo,
 } from "../../api/schema";
 import { ConnectionError, HeyGenError, TimeoutError, errorFromResponse } from "./errors";
+import { formatHttpCall, requestIdFromBody, type HttpCall } from "./httpLog";
 import { DEFAULT_RETRY, type RetryPolicy, decideRetry, isInProgress } from "./retry";
 
 export const DEFAULT_BASE_URL = "https://api.heygen.com";
@@ -41,6 +42,8 @@ export interface ClientOptions {
     onRetry?: (info: { operation: string; attempt: number; delayMs: number; reason: string }) => void;
     /** For tests: how to wait. */
     sleep?: (ms: number) => Promise<void>;
+    /** Gets one line per HTTP call (method, path, status, request id, duration, attempt; never the key). */
+    debugHttp?: (line: string) => void;
 }
 
 interface RequestSpec {
@@ -195,7 +198,7 @@ export class HeyGenClient {
         for (let retries = 0; ; retries++) {
             let error: HeyGenError;
             try {
-                return await this.putOnce(target, file, operation, onProgress);
+                return await this.putOnce(target, file, operation, onProgress, retries + 1);
             } catch (e) {
                 error = e instanceof HeyGenError ? e : networkError(e, operation, this.timeouts.uploadIdleMs);
             }
@@ -206,13 +209,17 @@ export class HeyGenClient {
         }
     }
 
-    private putOnce(target: DirectUpload, file: LocalFile, operation: string, onProgress?: (sent: number) => void): Promise<void> {
+    private putOnce(target: DirectUpload, file: LocalFile, operation: string, onProgress: ((sent: number) => void) | undefined, attempt: number): Promise<void> {
         return new Promise((resolve, reject) => {
             const url = new URL(target.upload_url);
+            const started = Date.now();
             let settled = false;
-            const done = (f: () => void) => {
+            let status: number | undefined;
+            let requestId: string | undefined;
+            const done = (f: () => void, error?: unknown) => {
                 if (!settled) {
                     settled = true;
+                    this.logHttp({ method: "PUT", url: target.upload_url, status, requestId, durationMs: Date.now() - started, attempt, error: (error as { code?: string } | undefined)?.code });
                     f();
                 }
             };
@@ -236,7 +243,7 @@ export class HeyGenClient {
             });
             req.on("error", (e) => {
                 src.destroy();
-                done(() => reject(networkError(e, operation, this.timeouts.uploadIdleMs)));
+                done(() => reject(networkError(e, operation, this.timeouts.uploadIdleMs)), e);
             });
             req.on("response", (res) => {
                 // An early answer (a refusal) ends the sending too.
@@ -247,7 +254,9 @@ export class HeyGenClient {
                 let body = "";
                 res.setEncoding("utf8");
                 res.on("data", (d: string) => (body = (body + d).slice(0, 64 * 1024)));
-                res.on("error", (e) => done(() => reject(networkError(e, operation, this.timeouts.uploadIdleMs))));
+                res.on("error", (e) => done(() => reject(networkError(e, operation, this.timeouts.uploadIdleMs)), e));
+                status = res.statusCode ?? 0;
+                requestId = [res.headers["x-request-id"], res.headers["x-amz-request-id"]].find((v) => typeof v === "string") as string | undefined;
                 res.on("end", () => {
                     src.destroy();
                     const status = res.statusCode ?? 0;
@@ -255,7 +264,6 @@ export class HeyGenClient {
                         if (sent !== file.size) return done(() => reject(new HeyGenError(`${file.path} has ${sent} bytes, not ${file.size}`, { operation })));
                         return done(() => resolve());
                     }
-                    const requestId = [res.headers["x-request-id"], res.headers["x-amz-request-id"]].find((v) => typeof v === "string") as string | undefined;
                     done(() => reject(errorFromResponse(status, storageErrorBody(body), { requestId, retryAfter: res.headers["retry-after"] as string | undefined }, operation)));
                 });
             });
@@ -267,6 +275,13 @@ export class HeyGenClient {
     }
 
     // ---- transport ----
+    /** The debug switch's line for one call; a failing logger never fails the call. */
+    private logHttp(call: HttpCall): void {
+        if (!this.opts.debugHttp) return;
+        try {
+            this.opts.debugHttp(formatHttpCall(call, [this.apiKey]));
+        } catch { /* logging is best effort */ }
+    }
     private async data<T>(spec: RequestSpec): Promise<T> {
         return ((await this.send<Single<T>>(spec)).data as Single<T>).data;
     }
@@ -282,6 +297,8 @@ export class HeyGenClient {
         let inProgressWaitedMs = 0;
         for (;;) {
             let error: HeyGenError;
+            const started = Date.now();
+            const attempt = retries + inProgress + 1;
             try {
                 const res = await this.http.request<T>({
                     method: spec.method,
@@ -294,6 +311,10 @@ export class HeyGenClient {
                         ...(spec.idempotencyKey ? { "Idempotency-Key": spec.idempotencyKey } : {}),
                     },
                 });
+                this.logHttp({
+                    method: spec.method, url: spec.path, status: res.status, durationMs: Date.now() - started, attempt,
+                    requestId: header(res, "x-request-id") ?? (res.status >= 400 ? requestIdFromBody(res.data) : undefined),
+                });
                 if (res.status >= 200 && res.status < 300) return res;
                 error = errorFromResponse(
                     res.status,
@@ -303,6 +324,7 @@ export class HeyGenClient {
                 );
             } catch (e) {
                 error = networkError(e, operation, this.timeouts[spec.timeout]);
+                this.logHttp({ method: spec.method, url: spec.path, durationMs: Date.now() - started, attempt, error: error.code ?? "no response" });
             }
             const decision = decideRetry(
                 { method: spec.method, retriesSoFar: retries, hasIdempotencyKey: !!spec.idempotencyKey, error, inProgressSoFar: inProgress, inProgressWaitedMs, lookBeforeResend: spec.lookBeforeResend },

@@ -7,7 +7,7 @@ import { type HeyGenClient, NotFoundError, newIdempotencyKey } from "../client";
 import { client } from "../config";
 import { warn } from "../diagnostics";
 import { type FileSource, fileIdentity } from "../files";
-import { identity } from "../identity";
+import { identity, resourceUrn } from "../identity";
 import { providerFor } from "../shim";
 import {
     type Failure, PartialCreateError, UNKNOWN, checkForceDestroy, checkId, containsUnknown, checkKeyIfChanged, checkName, checkWaitInputs, decideDiff,
@@ -393,7 +393,7 @@ async function settle(api: HeyGenClient, groupId: string, known: AvatarGroupItem
     });
     let group = wait === "trained" ? undefined : known;
     if (wait === "trained" && !waitIsOver(look.status)) {
-        const r = await waitUntil(() => api.getLook(look.id), (l) => waitIsOver(l.status), timeoutMs);
+        const r = await waitUntil(() => api.getLook(look.id), (l) => waitIsOver(l.status), timeoutMs, undefined, { what: "first look training", status: (l) => l.status ?? "unknown", urn: inputs.__urn });
         current = r.value;
         if (!r.done) {
             group = await api.getGroup(groupId);
@@ -512,7 +512,7 @@ export class AvatarGroup extends pulumi.dynamic.Resource {
     declare readonly uploadedAssetIds: pulumi.Output<string[] | undefined>;
 
     constructor(name: string, args: AvatarGroupArgs, opts?: pulumi.CustomResourceOptions) {
-        super(providerFor("avatarGroup"), name, { ...OUTPUT_SEED, ...args, __identity: identity("AvatarGroup", name) }, opts, "heygen", "AvatarGroup");
+        super(providerFor("avatarGroup"), name, { ...OUTPUT_SEED, ...args, __identity: identity("AvatarGroup", name), __urn: resourceUrn("AvatarGroup", name, opts) }, opts, "heygen", "AvatarGroup");
         this.groupId = this.id;
     }
 }

@@ -2,6 +2,7 @@
 // to wait and how often to look. Plus the small glue for waiting and for partial creates.
 import { HeyGenError, NotFoundError } from "../client";
 import { verifyKey } from "../config";
+import { tell, waitReporter } from "../progress";
 
 /** How the engine marks a value not yet known at preview (pulumi-dynamic.md, pitfall 4). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -174,12 +175,27 @@ export function pollDelay(attempt: number, minMs = 250, maxMs = 5_000): number {
 
 export type WaitResult<T> = { done: true; value: T } | { done: false; value: T; timedOut: true };
 
-/** Polls `read` until `finished` says so, or the deadline passes. */
-export async function waitUntil<T>(read: () => Promise<T>, finished: (v: T) => boolean, timeoutMs: number, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<WaitResult<T>> {
+/** What a wait tells the user while it lasts (ephemeral, on the resource's row when `urn` is known). */
+export interface WaitProgress<T> {
+    /** What is waited for: `training`, `consent`. */
+    what: string;
+    /** The status to show, from the latest read. */
+    status(v: T): string;
+    /** The resource's `__urn` input (identity.ts), if any. */
+    urn?: unknown;
+}
+
+/** Polls `read` until `finished` says so, or the deadline passes; says where it is every 15 s. */
+export async function waitUntil<T>(
+    read: () => Promise<T>, finished: (v: T) => boolean, timeoutMs: number,
+    sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)), progress?: WaitProgress<T>,
+): Promise<WaitResult<T>> {
     const deadline = Date.now() + timeoutMs;
+    const reporter = progress && waitReporter(progress.what, timeoutMs, (m) => void tell(m, true, progress.urn));
     for (let attempt = 0; ; attempt++) {
         const value = await read();
         if (finished(value)) return { done: true, value };
+        reporter?.update(progress!.status(value));
         const left = deadline - Date.now();
         if (left <= 0) return { done: false, value, timedOut: true };
         await sleep(Math.min(pollDelay(attempt), left));

@@ -6,6 +6,7 @@ import type { AvatarGroupItem } from "../../api/schema";
 import { LIMITS } from "../../api/constants";
 import { BadRequestError, type HeyGenClient, newIdempotencyKey } from "../client";
 import { client } from "../config";
+import { resourceUrn } from "../identity";
 import { providerFor } from "../shim";
 import {
     type Failure, PartialCreateError, charCount, checkId, checkKeyIfChanged, checkWaitInputs, decideDiff, explain, isUnknown, orGone, partialCreate,
@@ -152,7 +153,7 @@ async function settle(api: HeyGenClient, group: AvatarGroupItem, url: string | n
     const id = `${group.id}/consent`;
     if (inputs.waitFor !== "approved" || DECIDED.includes(group.consent_status ?? "")) return finish(group);
     const timeoutMs = ((inputs.timeoutSeconds as number | undefined) ?? 3600) * 1000;
-    const r = await waitUntil(() => api.getGroup(group.id), (g) => DECIDED.includes(g.consent_status ?? ""), timeoutMs);
+    const r = await waitUntil(() => api.getGroup(group.id), (g) => DECIDED.includes(g.consent_status ?? ""), timeoutMs, undefined, { what: "waiting for consent", status: (g) => g.consent_status ?? "not requested", urn: inputs.__urn });
     if (!r.done) {
         throw partialCreate(
             `consent for avatar group ${group.id} is still ${r.value.consent_status} after ${timeoutMs / 1000} s; it is recorded in state with its url. ` +
@@ -180,7 +181,7 @@ export class ConsentRequest extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: ConsentRequestArgs, opts?: pulumi.CustomResourceOptions) {
         const secret = { additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "url"] };
-        super(providerFor("consentRequest"), name, { url: undefined, consentStatus: undefined, ...args }, { ...opts, ...secret }, "heygen", "ConsentRequest");
+        super(providerFor("consentRequest"), name, { url: undefined, consentStatus: undefined, ...args, __urn: resourceUrn("ConsentRequest", name, opts) }, { ...opts, ...secret }, "heygen", "ConsentRequest");
         // The declared group (a different one replaces the request): known during a preview of an update.
         this.groupId = pulumi.all([this.urn, args.groupId]).apply(([, g]) => g);
     }

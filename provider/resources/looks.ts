@@ -9,6 +9,7 @@ import { warn } from "../diagnostics";
 import { forgetListings, readLook } from "./lookReads";
 import { journal, releaseAssets, withAssetsReleased } from "./uploadedAssets";
 import { client } from "../config";
+import { resourceUrn } from "../identity";
 import {
     type DiffRules, type Failure, PartialCreateError, checkForceDestroy, checkId, checkKeyIfChanged, checkName, checkWaitInputs, containsUnknown,
     decideDiff, decideFixedName, adoptionBlocksReplace, unknownReplaceWarnings, explain, isUnknown, orGone, partialCreate, pick, toDiffResult,
@@ -167,7 +168,7 @@ export function lookHandlers(kind: LookKind) {
         }
         // A twin waiting for consent stops the wait at once: consent needs a person, and the ConsentRequest
         // that asks for it may only be created after this resource.
-        const r = await waitUntil(() => api.getLook(look.id), (l) => waitIsOver(l.status), timeoutMs(inputs));
+        const r = await waitUntil(() => api.getLook(look.id), (l) => waitIsOver(l.status), timeoutMs(inputs), undefined, { what: "training", status: (l) => l.status ?? "unknown", urn: inputs.__urn });
         if (!r.done) {
             throw partialCreate(
                 `${describe(inputs)} is still ${r.value.status} after ${timeoutMs(inputs) / 1000} s; it is recorded in state. ` +
@@ -454,7 +455,7 @@ export abstract class LookResource extends pulumi.dynamic.Resource {
         provider: pulumi.dynamic.ResourceProvider, name: string, args: { groupId: pulumi.Input<string> } & Record<string, unknown>,
         kind: LookKind, opts: pulumi.CustomResourceOptions | undefined, type: string,
     ) {
-        super(provider, name, { ...LOOK_OUTPUT_SEED, ...args }, opts, "heygen", type);
+        super(provider, name, { ...LOOK_OUTPUT_SEED, ...args, __urn: resourceUrn(type, name, opts) }, opts, "heygen", type);
         this.lookId = this.id;
         this.groupId = pulumi.all([this.urn, args.groupId]).apply(([, g]) => g);
         this.avatarType = this.urn.apply(() => kind.avatarType);
