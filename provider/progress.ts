@@ -71,7 +71,8 @@ export function waitMessage(what: string, status: string, elapsedMs: number, tim
 export const WAIT_REPORT_EVERY_MS = 15_000;
 
 /**
- * A wait's progress: one message when it starts, then at most one every `everyMs`. Pure but for the clock.
+ * A wait's progress: one message when it starts, then at most one every `everyMs`, and one at the end if
+ * any was sent. Pure but for the clock.
  */
 export function waitReporter(what: string, timeoutMs: number, out: (m: string) => void, everyMs = WAIT_REPORT_EVERY_MS, now = () => Date.now()) {
     const start = now();
@@ -82,6 +83,10 @@ export function waitReporter(what: string, timeoutMs: number, out: (m: string) =
             if (last !== undefined && t - last < everyMs) return;
             last = t;
             out(waitMessage(what, status, t - start, timeoutMs));
+        },
+        /** The wait is over: the row keeps its last message, so it says how it ended, not the last poll. */
+        done(status: string): void {
+            if (last !== undefined) out(`${what}: ${status} after ${duration(now() - start)}`);
         },
     };
 }

@@ -194,10 +194,16 @@ export async function waitUntil<T>(
     const reporter = progress && waitReporter(progress.what, timeoutMs, (m) => void tell(m, true, progress.urn));
     for (let attempt = 0; ; attempt++) {
         const value = await read();
-        if (finished(value)) return { done: true, value };
+        if (finished(value)) {
+            reporter?.done(progress!.status(value));
+            return { done: true, value };
+        }
         reporter?.update(progress!.status(value));
         const left = deadline - Date.now();
-        if (left <= 0) return { done: false, value, timedOut: true };
+        if (left <= 0) {
+            reporter?.done(`still ${progress!.status(value)}`);
+            return { done: false, value, timedOut: true };
+        }
         await sleep(Math.min(pollDelay(attempt), left));
     }
 }

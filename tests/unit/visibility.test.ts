@@ -125,7 +125,18 @@ describe("visibility: progress of a wait (table)", () => {
             t += step;
             r.update("processing");
         }
-        assert.deepEqual(out, ["training: processing, 0s of 10m00s", "training: processing, 15s of 10m00s", "training: processing, 30s of 10m00s", "training: processing, 1m00s of 10m00s"]);
+        t += 4_000;
+        r.done("completed");
+        assert.deepEqual(out, [
+            "training: processing, 0s of 10m00s", "training: processing, 15s of 10m00s", "training: processing, 30s of 10m00s",
+            "training: processing, 1m00s of 10m00s", "training: completed after 1m04s",
+        ]);
+    });
+
+    it("says nothing at the end of a wait that never reported (it was over at the first look)", () => {
+        const out: string[] = [];
+        waitReporter("training", 600_000, (m) => out.push(m), 15_000, () => 0).done("completed");
+        assert.deepEqual(out, []);
     });
 });
 
