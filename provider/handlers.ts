@@ -8,6 +8,7 @@ import { digitalTwinKind } from "./resources/digitalTwinLook";
 import { lookHandlers } from "./resources/looks";
 import { photoKind } from "./resources/photoLook";
 import { promptKind } from "./resources/promptLook";
+import { PartialCreateError } from "./resources/common";
 import type { ResourceKind } from "./shim";
 
 export interface Handlers {
@@ -47,5 +48,28 @@ export function run(provider: { kind: ResourceKind }, method: keyof Handlers | "
     else if (method === "diff") noteDiff(a[0], a[2]);
     else if (method !== "create") noteId(a[0]);
     // A rejected key (a rotated one saved in state) gets a message saying what to do, or HEYGEN_API_KEY.
-    return withKeyRecovery(async () => (handlers(provider.kind)[method] as (...x: unknown[]) => unknown)(...a));
+    return withKeyRecovery(async () => {
+        try {
+            return carryUrn(method, a, await (handlers(provider.kind)[method] as (...x: unknown[]) => unknown)(...a));
+        } catch (e) {
+            if (e instanceof PartialCreateError) carryUrn(method, a, { outs: e.properties });
+            throw e;
+        }
+    });
+}
+
+/**
+ * The hidden input `__urn` (where progress messages show, see identity.ts) rides along in the outputs, and
+ * `read` gives it back with the inputs it rebuilds from them: otherwise a `refresh` would drop it, and the
+ * next preview would show a hidden input as changed. Mutates and returns `result`.
+ */
+export function carryUrn(method: string, args: any[], result: any): any {
+    const urn = method === "create" ? args[0]?.__urn : method === "update" ? args[2]?.__urn : method === "read" ? args[1]?.__urn : undefined;
+    if (typeof urn !== "string" || !result || typeof result !== "object") return result;
+    if ((method === "create" || method === "update") && result.outs && typeof result.outs === "object") result.outs.__urn = urn;
+    if (method === "read") {
+        if (result.props && typeof result.props === "object") result.props.__urn = urn;
+        if (result.inputs && typeof result.inputs === "object") result.inputs.__urn = urn;
+    }
+    return result;
 }

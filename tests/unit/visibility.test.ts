@@ -5,6 +5,7 @@ import { type Emulator, startEmulator } from "../../emulator";
 import { HeyGenClient } from "../../provider/client";
 import { formatHttpCall, safePath, requestIdFromBody, type HttpCall } from "../../provider/client/httpLog";
 import { DEBUG_VAR, debugFromEnv } from "../../provider/config";
+import { carryUrn } from "../../provider/handlers";
 import { formatUrn } from "../../provider/identity";
 import { duration, validUrn, waitMessage, waitReporter } from "../../provider/progress";
 import { http as raw } from "../support/http";
@@ -153,4 +154,21 @@ describe("visibility: the URN a message is attached to (table)", () => {
         [undefined, ""], [42, ""], ["", ""], ["test/dev/heygen:PhotoLook/casual", ""], ["urn:pulumi:dev::estate::t::a\nb", ""],
     ];
     for (const [urn, sent] of urns) it(`sends ${JSON.stringify(urn)} as ${JSON.stringify(sent)}`, () => assert.equal(validUrn(urn), sent));
+});
+
+describe("visibility: __urn rides along in state (table)", () => {
+    const URN = "urn:pulumi:dev::p::pulumi-nodejs:dynamic/heygen:PhotoLook::a";
+    const cases: [string, any[], any, any][] = [
+        ["create: into the outputs", [{ __urn: URN }], { id: "l1", outs: { name: "a" } }, { id: "l1", outs: { name: "a", __urn: URN } }],
+        ["update: the new inputs' URN", [{}, { __urn: "old" }, { __urn: URN }], { outs: {} }, { outs: { __urn: URN } }],
+        ["read: back into props and inputs", ["l1", { __urn: URN }], { id: "l1", props: { name: "b" }, inputs: { name: "b" } }, { id: "l1", props: { name: "b", __urn: URN }, inputs: { name: "b", __urn: URN } }],
+        ["read of state without it: nothing added", ["l1", { name: "a" }], { id: "l1", props: { name: "a" } }, { id: "l1", props: { name: "a" } }],
+        ["check and diff: untouched", [{}, { __urn: URN }], { inputs: { a: 1 } }, { inputs: { a: 1 } }],
+    ];
+    for (const [name, args, result, expected] of cases) {
+        it(name, () => {
+            const method = name.split(":")[0].split(" ")[0];
+            assert.deepEqual(carryUrn(method, args, result), expected);
+        });
+    }
 });
