@@ -15,7 +15,7 @@
 //   npm run bench -- --compare a.json b.json        compare two saved runs, run nothing
 //   npm run bench -- --with-upload                  add the upload case (bench/upload.ts) at the end
 //   npm run bench -- --only upload                  just the upload case; its section of latest.* is replaced
-//   BENCH_LATENCY_MS=50  BENCH_NAIVE_MAX_N=100  BENCH_OPS=all|up,destroy  BENCH_VARIANTS=pulumi-heygen  BENCH_FULL=1
+//   BENCH_OUT=/tmp/run1 (where latest.* go)  BENCH_LATENCY_MS=50  BENCH_NAIVE_MAX_N=100  BENCH_OPS=all|up,destroy  BENCH_VARIANTS=pulumi-heygen  BENCH_FULL=1
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -46,7 +46,8 @@ const COMPARE = args.includes("--compare") ? args.slice(args.indexOf("--compare"
 const WITH_UPLOAD = args.includes("--with-upload");
 const PLAN_ONLY = args.includes("--plan");
 
-const resultsDir = path.join(__dirname, "results");
+// BENCH_OUT: another directory for latest.{json,md} (e.g. to keep a trial run away from the committed table).
+const resultsDir = path.resolve(process.env.BENCH_OUT ?? path.join(__dirname, "results"));
 const work = path.join(repo, ".work", `bench-${process.pid}`);
 const memDir = path.join(work, "mem");
 
@@ -144,7 +145,7 @@ async function uploadOnly() {
         fs.mkdirSync(resultsDir, { recursive: true });
         fs.writeFileSync(json, JSON.stringify(result, null, 2) + "\n");
         fs.writeFileSync(md, withUpload(fs.existsSync(md) ? fs.readFileSync(md, "utf8") : "", upload));
-        console.log(`\nwrote the upload section of bench/results/latest.md and latest.json`);
+        console.log(`\nwrote the upload section of ${path.relative(process.cwd(), resultsDir) || "."}/latest.md and latest.json`);
     } finally {
         await emu.stop();
         fs.rmSync(work, { recursive: true, force: true });
@@ -153,7 +154,7 @@ async function uploadOnly() {
 
 async function runUpload(emu: Emulator): Promise<{ date: string; rows: UploadRow[] }> {
     const env = {
-        ...engineEnv({ stateDir: path.join(work, "state"), homeDir: path.join(repo, ".work", ".pulumi-home") }),
+        ...engineEnv({ stateDir: path.join(work, "state"), homeDir: path.join(repo, ".work", ".pulumi-home"), demo: true }),
         HEYGEN_API_KEY: emu.apiKey,
         HEYGEN_API_BASE: emu.url,
         BENCH_MEM_DIR: memDir,
@@ -306,6 +307,8 @@ async function main() {
         engine: `pulumi ${pulumiCommand.version?.toString() ?? "?"}`,
         settings: { ...settings, naiveMaxN: String(settings.naiveMaxN), latencyMs: LATENCY_MS, withUpload: WITH_UPLOAD, training: "instant", parallel: 8, looks: "PhotoLook, waitFor: created", plans: ps },
         totalSeconds: Math.round((performance.now() - started) / 1000),
+        /** What the plan's timing model said before the run (bench/plan.ts), to keep the model honest. */
+        estimatedSeconds: Math.round(modelTotalMs(ps) / 1000),
         rows: summarise(ps, reps),
         state: stateRows(ps, reps),
         wrong: reps.flatMap((r) => Object.entries(r.samples).flatMap(([v, ops]) => Object.values(ops!).filter((s) => s.wrong).map((s) => `${v}, repetition ${r.rep + 1}: ${s.wrong}`))),
@@ -323,7 +326,7 @@ async function main() {
     fs.writeFileSync(path.join(resultsDir, "latest.md"), md);
     fs.rmSync(work, { recursive: true, force: true });
     console.log("\n" + md.slice(0, md.indexOf("## How it was run")).trim());
-    console.log(`\nwrote bench/results/latest.md and latest.json in ${fmtDuration(result.totalSeconds * 1000)}`);
+    console.log(`\nwrote ${path.relative(process.cwd(), resultsDir) || "."}/latest.md and latest.json in ${fmtDuration(result.totalSeconds * 1000)}`);
 }
 
 function summarise(ps: Plan[], reps: Rep[]): Row[] {
@@ -382,7 +385,7 @@ function markdown(r: any): string {
         ``,
         `${r.date.slice(0, 10)} · ${r.engine} · ${r.machine.cpus} cores · Node ${r.machine.node} · emulator latency ${r.settings.latencyMs} ms a request, instant training · ` +
             `engine parallelism ${r.settings.parallel} · ${r.settings.looks} · ${ps.map((p) => p.reps).join("/")} repetitions at N = ${sizes.join("/")} · ` +
-            `${fmtDuration(r.totalSeconds * 1000)} in all (without \`npm run build\`) · load average at the start ${r.machine.loadAvg1AtStart}.`,
+            `${fmtDuration(r.totalSeconds * 1000)} in all without \`npm run build\` (estimated beforehand: ${fmtDuration(r.estimatedSeconds * 1000)}) · load average at the start ${r.machine.loadAvg1AtStart}.`,
         ``,
         `The **floor** is the least work the engine and the API allow: trivial dynamic resources making exactly the one HTTP ` +
             `call each operation needs. **naive** is a provider written the way the Pulumi tutorials show. Every ratio is computed ` +
@@ -433,8 +436,7 @@ function markdown(r: any): string {
         ``,
         `## Per variant`,
         ``,
-        `Seconds: median [range]. Requests are per resource, from the emulator's log (median over the repetitions; the one-off key ` +
-            `check is \`GET\` 1 per run). Memory is the peak RSS of the dynamic-provider process. CPU (medians): of the provider ` +
+        `Seconds: median [range]. Requests are per resource, from the emulator's log (median over the repetitions). Memory is the peak RSS of the dynamic-provider process. CPU (medians): of the provider ` +
             `process, and of the program (inline programs run in the benchmark's own process, which also serves the emulator).`,
         ``,
         `| N | operation | variant | seconds | requests / resource | provider peak MB | provider CPU ms | program CPU ms |`,
