@@ -184,6 +184,7 @@ async function main() {
     if (PLAN_ONLY) return;
 
     const loadAtStart = os.loadavg()[0];
+    if (loadAtStart > 1) console.log(`note: the load average is ${loadAtStart.toFixed(1)} before the run: other work on this machine will widen the spreads (the plan assumes an idle machine)`);
     const started = performance.now();
     fs.mkdirSync(memDir, { recursive: true });
     const emu: Emulator = await startEmulator({ timing: { photo: { mode: "instant" }, prompt: { mode: "instant" }, digital_twin: { mode: "instant" } } });
@@ -405,7 +406,7 @@ function markdown(r: any): string {
         `## How it was run`,
         ``,
         `- Each repetition gives every variant a fresh stack (with its own avatar group) and runs each operation for every variant ` +
-            `before the next operation. The operations, in this order: \`preview\` of the empty stack, \`up\` (creates N looks), ` +
+            `before the next operation. The operations, in this order (where the plan below includes them): \`preview\` of the empty stack, \`up\` (creates N looks), ` +
             `\`preview\` again (nothing to do), \`refresh\`, \`up\` with every look renamed (N updates), \`destroy\`; the stacks are ` +
             `removed at the end of the repetition.`,
         `- The order of the variants changes between repetitions, so none always runs first, last, or right after a particular ` +
