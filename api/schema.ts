@@ -53,6 +53,7 @@ export const AvatarLookItem = Type.Object({
 });
 export type AvatarLookItem = Static<typeof AvatarLookItem>;
 export type LookStatus = (typeof LOOK_STATUSES)[number];
+export type ConsentStatus = (typeof CONSENT_STATUSES)[number];
 export type AvatarType = (typeof AVATAR_TYPES)[number];
 export type CreateType = (typeof CREATE_TYPES)[number];
 

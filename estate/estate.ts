@@ -3,9 +3,9 @@
 import type * as heygen from "pulumi-heygen";
 
 export type LookSpec =
-    | { type: "photo"; key?: string; name: string; image: heygen.FileSource; waitFor?: heygen.LookWait }
-    | { type: "digital_twin"; key?: string; name: string; footage: heygen.FileSource; waitFor?: heygen.LookWait }
-    | { type: "prompt"; key?: string; name: string; prompt: string; referenceImages?: heygen.FileSource[]; waitFor?: heygen.LookWait };
+    | { type: "photo"; key?: string; name: string; image: heygen.ImageSource; waitFor?: heygen.LookWait }
+    | { type: "digital_twin"; key?: string; name: string; footage: heygen.VideoSource; waitFor?: heygen.LookWait }
+    | { type: "prompt"; key?: string; name: string; prompt: string; referenceImages?: heygen.ImageSource[]; waitFor?: heygen.LookWait };
 
 export interface CharacterSpec {
     /** Resource names derive from it (default: the name, lowercased). Keep it stable: it is the identity in state. */

@@ -6,6 +6,7 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import type { Input } from "@pulumi/pulumi";
 import { LIMITS } from "../api/constants";
 import type { FileInput } from "../api/schema";
 import { type HeyGenClient, BadRequestError, NotFoundError } from "./client";
@@ -13,19 +14,51 @@ import { progressReporter, size as fmtSize, tell } from "./progress";
 import { type Failure, isUnknown } from "./resources/common";
 import { journal, releaseAssets } from "./resources/uploadedAssets";
 
-/** What users write. */
-export interface FileSource {
+export type ImageMediaType = "image/jpeg" | "image/png";
+export type VideoMediaType = "video/mp4" | "video/webm";
+export type MediaType = ImageMediaType | VideoMediaType;
+
+// Each kind of source rules out the other kinds' fields, so the compiler allows exactly one.
+type NoOtherSource = { url?: never; path?: never; assetId?: never; base64?: never };
+
+/** A public, direct https link HeyGen downloads the file from. */
+export interface UrlSource<M extends MediaType = MediaType> extends Omit<NoOtherSource, "url"> {
     /** A public, direct https link HeyGen can download. */
-    url?: string;
-    /** A local file, relative to the project directory (where Pulumi.yaml is); uploaded as an asset at create. */
-    path?: string;
-    /** An asset already uploaded to HeyGen. */
-    assetId?: string;
-    /** The file's bytes, base64-encoded; requires `mediaType`. Never stored in state (its hash is). */
-    base64?: string;
-    /** `image/jpeg`, `image/png`, `video/mp4` or `video/webm`. */
-    mediaType?: string;
+    url: Input<string>;
+    /** The file's type, when it is given: checked against what the look takes. */
+    mediaType?: Input<M>;
 }
+
+/** A local file, uploaded to HeyGen at create; its bytes' hash decides whether it changed. */
+export interface PathSource<M extends MediaType = MediaType> extends Omit<NoOtherSource, "path"> {
+    /** A local file, relative to the project directory (where Pulumi.yaml is); uploaded as an asset at create. */
+    path: Input<string>;
+    /** The file's type; by default from its extension (`.jpg`, `.jpeg`, `.png`, `.mp4`, `.mov`, `.webm`). */
+    mediaType?: Input<M>;
+}
+
+/** An asset already uploaded to HeyGen. */
+export interface AssetSource<M extends MediaType = MediaType> extends Omit<NoOtherSource, "assetId"> {
+    /** The id of an asset already uploaded to HeyGen (POST /v3/assets). */
+    assetId: Input<string>;
+    /** The file's type, when it is given: checked against what the look takes. */
+    mediaType?: Input<M>;
+}
+
+/** The file's bytes in the program; uploaded at create. Never stored in state or on disk (their hash is). */
+export interface Base64Source<M extends MediaType = MediaType> extends Omit<NoOtherSource, "base64"> {
+    /** The file's bytes, base64-encoded. Never stored in state (their sha256 is). */
+    base64: Input<string>;
+    /** The bytes' type: required, as there is no file name to tell it. */
+    mediaType: Input<M>;
+}
+
+/** A file a look is made from: exactly one of `url`, `path`, `assetId`, or `base64` with its `mediaType`. */
+export type FileSource<M extends MediaType = MediaType> = UrlSource<M> | PathSource<M> | AssetSource<M> | Base64Source<M>;
+/** A photo (JPEG or PNG). */
+export type ImageSource = FileSource<ImageMediaType>;
+/** A video (MP4 or WebM). */
+export type VideoSource = FileSource<VideoMediaType>;
 
 /** What state keeps: the source, plus the content hash of local or inline bytes. */
 export interface StoredFileSource {

@@ -1,10 +1,17 @@
 // pulumi-heygen: HeyGen avatar groups, looks and consent as Pulumi resources.
-export { AvatarGroup, type AvatarGroupArgs, type AvatarGroupOutputs, type FirstLookArgs, type FirstLookType } from "./resources/avatarGroup";
+export {
+    AvatarGroup, type AvatarGroupArgs, type AvatarGroupOutputs, type FirstLookArgs, type FirstLookType, type PhotoFirstLookArgs, type PromptFirstLookArgs,
+    type DigitalTwinFirstLookArgs,
+} from "./resources/avatarGroup";
 export { PhotoLook, type PhotoLookArgs } from "./resources/photoLook";
 export { PromptLook, type PromptLookArgs } from "./resources/promptLook";
 export { DigitalTwinLook, type DigitalTwinLookArgs } from "./resources/digitalTwinLook";
-export { ConsentRequest, type ConsentRequestArgs, type ConsentWait } from "./resources/consentRequest";
+export { ConsentRequest, type ConsentRequestArgs, type ConsentRequestOutputs, type ConsentWait } from "./resources/consentRequest";
 export type { LookOutputs, LookWait } from "./resources/looks";
-export type { FileSource } from "./files";
+export type {
+    AssetSource, Base64Source, FileSource, ImageMediaType, ImageSource, MediaType, PathSource, UrlSource, VideoMediaType, VideoSource,
+} from "./files";
+export type { ConsentStatus, LookStatus } from "../api/schema";
+export type { Outputs } from "./resources/resource";
 export * from "./lookups";
 export * as client from "./client";

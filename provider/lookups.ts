@@ -12,13 +12,16 @@ export type AvatarGroupInfo = Omit<AvatarGroupOutputs, "firstLookId" | "firstLoo
 export type LookInfo = Omit<LookOutputs, "uploadedAssetIds">;
 
 export interface ListLooksArgs {
+    /** Only the looks of this avatar group. */
     groupId?: string;
+    /** Only looks of this type. */
     avatarType?: AvatarType;
     /** `private` (yours) or `public` (HeyGen's studio avatars); both when omitted. */
     ownership?: "public" | "private";
 }
 
 export interface ListAvatarGroupsArgs {
+    /** `private` (yours) or `public` (HeyGen's studio avatars); both when omitted. */
     ownership?: "public" | "private";
 }
 
@@ -53,11 +56,18 @@ export async function listAvatarGroups(args: ListAvatarGroupsArgs = {}): Promise
     return out;
 }
 
-export const getAvatarGroupOutput = (args: pulumi.Input<{ groupId: pulumi.Input<string> }>): pulumi.Output<AvatarGroupInfo> =>
+/** The arguments of a lookup, each of which may come from another resource. */
+export type LookupInputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
+
+/** `getAvatarGroup`, taking Inputs (e.g. `group.groupId`). */
+export const getAvatarGroupOutput = (args: LookupInputs<{ groupId: string }>): pulumi.Output<AvatarGroupInfo> =>
     pulumi.output(args).apply((a) => getAvatarGroup(a));
-export const getLookOutput = (args: pulumi.Input<{ lookId: pulumi.Input<string> }>): pulumi.Output<LookInfo> =>
+/** `getLook`, taking Inputs (e.g. `look.lookId`). */
+export const getLookOutput = (args: LookupInputs<{ lookId: string }>): pulumi.Output<LookInfo> =>
     pulumi.output(args).apply((a) => getLook(a));
-export const listLooksOutput = (args: pulumi.Input<ListLooksArgs> = {}): pulumi.Output<LookInfo[]> =>
+/** `listLooks`, taking Inputs (e.g. `{ groupId: group.groupId }`). */
+export const listLooksOutput = (args: LookupInputs<ListLooksArgs> = {}): pulumi.Output<LookInfo[]> =>
     pulumi.output(args).apply((a) => listLooks(a as ListLooksArgs));
-export const listAvatarGroupsOutput = (args: pulumi.Input<ListAvatarGroupsArgs> = {}): pulumi.Output<AvatarGroupInfo[]> =>
+/** `listAvatarGroups`, taking Inputs. */
+export const listAvatarGroupsOutput = (args: LookupInputs<ListAvatarGroupsArgs> = {}): pulumi.Output<AvatarGroupInfo[]> =>
     pulumi.output(args).apply((a) => listAvatarGroups(a as ListAvatarGroupsArgs));

@@ -2,13 +2,12 @@
 // born with its first look, so the group declares that look too. Groups cannot be renamed: a new name, or
 // a different first look, makes a new group. The first look's name (photo and digital twin) changes in place.
 import * as pulumi from "@pulumi/pulumi";
-import type { AvatarGroupItem, AvatarLookItem, CreateAvatarRequest } from "../../api/schema";
+import type { AvatarGroupItem, AvatarLookItem, ConsentStatus, CreateAvatarRequest, LookStatus } from "../../api/schema";
 import { type HeyGenClient, NotFoundError, newIdempotencyKey } from "../client";
 import { client } from "../config";
 import { warn } from "../diagnostics";
-import { type FileSource, fileIdentity } from "../files";
+import { type ImageSource, type VideoSource, fileIdentity } from "../files";
 import { identity } from "../identity";
-import { providerFor } from "../shim";
 import {
     type Failure, PartialCreateError, UNKNOWN, checkForceDestroy, checkId, containsUnknown, checkKeyIfChanged, checkName, checkWaitInputs, decideDiff,
     decideFixedName, adoptionBlocksReplace, explain, isUnknown, orGone, partialCreate, pick, toDiffResult, waitUntil, withoutUndefined,
@@ -20,22 +19,44 @@ import { journal, releaseAssets, withAssetsReleased } from "./uploadedAssets";
 import { FAILED_ADVICE, type LookKind, type LookWait, waitIsOver } from "./looks";
 import { photoKind } from "./photoLook";
 import { promptKind } from "./promptLook";
+import { HeyGenResource, type OutputSeed, derive, type Outputs } from "./resource";
 
 export type FirstLookType = "photo" | "prompt" | "digital_twin";
 
-/** The look the group is born with: the same fields as the matching look resource. */
-export interface FirstLookArgs {
-    type: pulumi.Input<FirstLookType>;
-    /** Defaults to the group's name. Photo and digital twin looks can be renamed in place. */
+/** A photo first look: the group's first look trained from one photo. */
+export interface PhotoFirstLookArgs {
+    /** The kind of first look: `photo`. */
+    type: "photo";
+    /** The look's name (≤ 255 characters); defaults to the group's name. Changing it renames the look in place. */
     name?: pulumi.Input<string>;
-    /** For `photo`. */
-    image?: pulumi.Input<FileSource>;
-    /** For `digital_twin`. */
-    footage?: pulumi.Input<FileSource>;
-    /** For `prompt`. */
-    prompt?: pulumi.Input<string>;
-    referenceImages?: pulumi.Input<pulumi.Input<FileSource>[]>;
+    /** The photo (JPEG/PNG, at least 512×512, one front-facing face). Changing it replaces the group. */
+    image: pulumi.Input<ImageSource>;
 }
+
+/** A digital twin first look: trained from video footage of a real person (it needs their consent). */
+export interface DigitalTwinFirstLookArgs {
+    /** The kind of first look: `digital_twin`. */
+    type: "digital_twin";
+    /** The look's name (≤ 255 characters); defaults to the group's name. Changing it renames the look in place. */
+    name?: pulumi.Input<string>;
+    /** The training video (MP4/WebM, at least 15 s). Changing it replaces the group. */
+    footage: pulumi.Input<VideoSource>;
+}
+
+/** A prompt first look: generated from a text prompt. It takes the group's name (HeyGen cannot rename it). */
+export interface PromptFirstLookArgs {
+    /** The kind of first look: `prompt`. */
+    type: "prompt";
+    /** Only the group's name is allowed: HeyGen cannot rename prompt looks. */
+    name?: pulumi.Input<string>;
+    /** What the look should be (≤ 1000 characters). Changing it replaces the group. */
+    prompt: pulumi.Input<string>;
+    /** Up to 3 reference images. Changing them replaces the group. */
+    referenceImages?: pulumi.Input<pulumi.Input<ImageSource>[]>;
+}
+
+/** The look the group is born with: the same fields as the matching look resource, chosen by `type`. */
+export type FirstLookArgs = PhotoFirstLookArgs | DigitalTwinFirstLookArgs | PromptFirstLookArgs;
 
 export interface AvatarGroupArgs {
     /** The character's name (≤ 255). Groups cannot be renamed: a change replaces the group and its looks. */
@@ -56,35 +77,50 @@ export interface AvatarGroupArgs {
     forceDestroy?: pulumi.Input<boolean>;
 }
 
+/** Everything an AvatarGroup outputs: HeyGen's view of the group, and of its first look. */
 export interface AvatarGroupOutputs {
-    /** The group's id; looks join the group with it. Also the resource's id. */
+    /**
+     * The group's id: pass it as a look's `groupId`. It is the resource's id, so it stays known while a
+     * preview plans an update of the group, and the looks that use it are not shown as replaced.
+     */
     groupId: string;
-    /** The look the group was created with (after one deleted outside is made again: that one). */
+    /**
+     * The id of the look the group was created with (after one deleted outside was made again: that one).
+     * Unknown in a preview that updates the group: an update makes a first look deleted outside again.
+     */
     firstLookId: string;
     /** The first look's name as HeyGen has it. */
     firstLookName: string | null;
     /** The first look's status as HeyGen has it; `deleted` when a refresh found it gone (the next `up` makes it again). */
-    firstLookStatus: string | null;
+    firstLookStatus: LookStatus | typeof FIRST_LOOK_DELETED | null;
     /** The group's name as HeyGen has it (renaming it in HeyGen's web app shows here after a refresh). */
     name: string;
     /** The name the program declared (kept apart from `name`: HeyGen cannot rename groups, so a rename outside is reported, never undone). */
     declaredName: string;
+    /** How many looks the group holds, managed by this stack or not. */
     looksCount: number;
-    /** `processing`, `pending_consent`, `completed` or `failed`: the least advanced of its looks. */
-    status: string | null;
-    /** `null` (no consent needed), `pending`, `approved`, `rejected`. */
-    consentStatus: string | null;
+    /** The least advanced status of its looks. */
+    status: LookStatus | null;
+    /** `null` when no consent is needed (no digital twin). */
+    consentStatus: ConsentStatus | null;
+    /** A preview image of the character, once a look completed. */
     previewImageUrl: string | null;
+    /** A preview video of the character, once a look completed. */
     previewVideoUrl: string | null;
+    /** As HeyGen detected it (e.g. `female`, `male`). */
     gender: string | null;
+    /** The voice HeyGen suggests for this character. */
     defaultVoiceId: string | null;
-    /** Unix seconds. */
+    /** When the group was created, in Unix seconds. */
     createdAt: number;
+    /** Why training failed, when `status` is `failed`. */
     error: { code: string; message: string } | null;
+    /** Assets this resource uploaded for its first look's files (local paths, base64); deleted with the group. */
+    uploadedAssetIds?: string[];
 }
 
 /** `firstLookStatus` once a refresh found the first look deleted outside this program. */
-export const FIRST_LOOK_DELETED = "deleted";
+export const FIRST_LOOK_DELETED = "deleted" as const;
 
 const KINDS: Record<FirstLookType, LookKind> = { photo: photoKind, prompt: promptKind, digital_twin: digitalTwinKind };
 // `__identity` is kept in state so that `read` gives it back (see LOOK_COMMON_INPUTS).
@@ -475,44 +511,19 @@ async function adopt(api: HeyGenClient, inputs: Record<string, unknown>) {
     return settle(api, id, group, first, inputs, {});
 }
 
-/**
- * Declared outputs must be seeded as undefined to appear on the resource object (pulumi#2931). `groupId`
- * is not among them: it is the resource's id (below).
- */
-const OUTPUT_SEED = {
+/** Registered as undefined for the outputs to appear on the object; `groupId` is the resource's id (below). */
+const OUTPUT_SEED: OutputSeed<AvatarGroupOutputs, "groupId"> = {
     firstLookId: undefined, firstLookName: undefined, firstLookStatus: undefined, looksCount: undefined, status: undefined,
     consentStatus: undefined, previewImageUrl: undefined, previewVideoUrl: undefined, gender: undefined, defaultVoiceId: undefined,
-    createdAt: undefined, error: undefined, uploadedAssetIds: undefined, declaredName: undefined,
+    createdAt: undefined, error: undefined, uploadedAssetIds: undefined, declaredName: undefined, name: undefined,
 };
 
-/** An avatar group (a character), created together with its first look. */
-export class AvatarGroup extends pulumi.dynamic.Resource {
-    /**
-     * The group's id, to pass as a look's `groupId`. It is the resource's id, so it stays known while a
-     * preview plans an update of the group (the engine leaves other outputs of an updated resource
-     * unknown until it is applied), and the looks that use it are not shown as replaced.
-     */
-    declare readonly groupId: pulumi.Output<string>;
-    /** Unknown in a preview that updates the group: an update makes a first look deleted outside again. */
-    declare readonly firstLookId: pulumi.Output<string>;
-    declare readonly firstLookName: pulumi.Output<string | null>;
-    declare readonly firstLookStatus: pulumi.Output<string | null>;
-    /** The name as HeyGen has it. */
-    declare readonly name: pulumi.Output<string>;
-    declare readonly declaredName: pulumi.Output<string>;
-    declare readonly looksCount: pulumi.Output<number>;
-    declare readonly status: pulumi.Output<string | null>;
-    declare readonly consentStatus: pulumi.Output<string | null>;
-    declare readonly previewImageUrl: pulumi.Output<string | null>;
-    declare readonly previewVideoUrl: pulumi.Output<string | null>;
-    declare readonly gender: pulumi.Output<string | null>;
-    declare readonly defaultVoiceId: pulumi.Output<string | null>;
-    declare readonly createdAt: pulumi.Output<number>;
-    declare readonly error: pulumi.Output<AvatarGroupOutputs["error"]>;
-    declare readonly uploadedAssetIds: pulumi.Output<string[] | undefined>;
+export interface AvatarGroup extends Outputs<AvatarGroupOutputs> {}
 
+/** An avatar group (a character), created together with its first look. */
+export class AvatarGroup extends HeyGenResource {
     constructor(name: string, args: AvatarGroupArgs, opts?: pulumi.CustomResourceOptions) {
-        super(providerFor("avatarGroup"), name, { ...OUTPUT_SEED, ...args, __identity: identity("AvatarGroup", name) }, opts, "heygen", "AvatarGroup");
-        this.groupId = this.id;
+        super("avatarGroup", "AvatarGroup", name, { ...OUTPUT_SEED, ...args, __identity: identity("AvatarGroup", name) }, opts);
+        derive<AvatarGroup>(this, { groupId: this.id });
     }
 }

@@ -2,11 +2,11 @@
 // person opens to record it; until they approve, the group's digital twins stay `pending_consent`. The URL
 // is a secret output. HeyGen has no call to withdraw a request, so deleting one only forgets it.
 import * as pulumi from "@pulumi/pulumi";
-import type { AvatarGroupItem } from "../../api/schema";
+import type { AvatarGroupItem, ConsentStatus } from "../../api/schema";
 import { LIMITS } from "../../api/constants";
 import { BadRequestError, type HeyGenClient, newIdempotencyKey } from "../client";
 import { client } from "../config";
-import { providerFor } from "../shim";
+import { HeyGenResource, type OutputSeed, derive, type Outputs } from "./resource";
 import {
     type Failure, PartialCreateError, charCount, checkId, checkKeyIfChanged, checkWaitInputs, decideDiff, explain, isUnknown, orGone, partialCreate,
     pick, toDiffResult, unknownReplaceWarnings, waitUntil, withoutUndefined,
@@ -170,18 +170,28 @@ async function settle(api: HeyGenClient, group: AvatarGroupItem, url: string | n
     }
 }
 
-/** Asks the person in a group's digital twin footage for consent; `url` (secret) is the page they open. */
-export class ConsentRequest extends pulumi.dynamic.Resource {
-    declare readonly groupId: pulumi.Output<string>;
+/** What a ConsentRequest outputs. */
+export interface ConsentRequestOutputs {
+    /**
+     * The group whose consent is asked: the declared group (a different one replaces the request), so it
+     * stays known during a preview of an update.
+     */
+    groupId: string;
     /** The page where the person records consent. A secret: anyone with it can answer. Null when consent was already given. */
-    declare readonly url: pulumi.Output<string | null>;
-    /** `pending`, `approved`, `rejected` (or `skipped` where consent is waived). */
-    declare readonly consentStatus: pulumi.Output<string | null>;
+    url: string | null;
+    /** `pending`, `approved`, `rejected` (asked again by the next `up`), or `skipped` where consent is waived. */
+    consentStatus: ConsentStatus | null;
+}
 
+const OUTPUT_SEED: OutputSeed<ConsentRequestOutputs, "groupId"> = { url: undefined, consentStatus: undefined };
+
+export interface ConsentRequest extends Outputs<ConsentRequestOutputs> {}
+
+/** Asks the person in a group's digital twin footage for consent; `url` (secret) is the page they open. */
+export class ConsentRequest extends HeyGenResource {
     constructor(name: string, args: ConsentRequestArgs, opts?: pulumi.CustomResourceOptions) {
         const secret = { additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "url"] };
-        super(providerFor("consentRequest"), name, { url: undefined, consentStatus: undefined, ...args }, { ...opts, ...secret }, "heygen", "ConsentRequest");
-        // The declared group (a different one replaces the request): known during a preview of an update.
-        this.groupId = pulumi.all([this.urn, args.groupId]).apply(([, g]) => g);
+        super("consentRequest", "ConsentRequest", name, { ...OUTPUT_SEED, ...args }, { ...opts, ...secret });
+        derive<ConsentRequest>(this, { groupId: pulumi.all([this.urn, args.groupId]).apply(([, g]) => g) });
     }
 }

@@ -1,9 +1,7 @@
 // DigitalTwinLook: a look trained from video footage of a real person. It waits in `pending_consent` until
 // the person approves (a ConsentRequest), then trains — minutes to hours.
 import * as pulumi from "@pulumi/pulumi";
-import type { FileSource } from "../files";
-import { identity } from "../identity";
-import { providerFor } from "../shim";
+import type { VideoSource } from "../files";
 import { type LookKind, type LookWait, LookResource, singleFileKind } from "./looks";
 
 export interface DigitalTwinLookArgs {
@@ -12,7 +10,7 @@ export interface DigitalTwinLookArgs {
     /** ≤ 255 characters; changing it renames the look in place. */
     name: pulumi.Input<string>;
     /** The training video (MP4/WebM, ≥ 15 s): `{ url }`, `{ path }`, `{ assetId }` or `{ base64, mediaType }`. Changing it replaces the look. */
-    footage: pulumi.Input<FileSource>;
+    footage: pulumi.Input<VideoSource>;
     /** Take an existing look under management instead of creating one (checked against this declaration). */
     adoptLookId?: pulumi.Input<string>;
     /**
@@ -43,6 +41,6 @@ export const digitalTwinKind: LookKind = singleFileKind({
 /** A digital twin look. Its group needs a ConsentRequest approved by the person filmed before it trains. */
 export class DigitalTwinLook extends LookResource {
     constructor(name: string, args: DigitalTwinLookArgs, opts?: pulumi.CustomResourceOptions) {
-        super(providerFor("digitalTwinLook"), name, { ...args, __identity: identity("DigitalTwinLook", name) }, digitalTwinKind, opts, "DigitalTwinLook");
+        super("digitalTwinLook", "DigitalTwinLook", name, args, digitalTwinKind, opts);
     }
 }

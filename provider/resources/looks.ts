@@ -2,7 +2,10 @@
 // (create once with an Idempotency-Key, wait per `waitFor`, record partial creates, rename in place,
 // refresh, delete) and the diff rule. Each kind supplies its own checks and create body.
 import * as pulumi from "@pulumi/pulumi";
-import type { AvatarLookItem, AvatarType, CreateAvatarRequest, CreateType } from "../../api/schema";
+import type { AvatarLookItem, AvatarType, CreateAvatarRequest, CreateType, LookStatus } from "../../api/schema";
+import type { ENGINES } from "../../api/constants";
+
+type Engine = (typeof ENGINES)[number];
 import type { HeyGenClient } from "../client";
 import { type FileKind, type StoredFileSource, checkFileSource, fileIdentity, toApiFile } from "../files";
 import { warn } from "../diagnostics";
@@ -15,43 +18,57 @@ import {
     waitUntil, withoutUndefined,
 } from "./common";
 import { createOnce, looksOfGroup } from "./createOnce";
+import { HeyGenResource, type OutputSeed, derive, type Outputs } from "./resource";
+import { identity } from "../identity";
+import type { ResourceKind } from "../shim";
 
 /** Everything a look resource outputs, mirroring HeyGen's AvatarLookItem. */
 export interface LookOutputs {
-    /** The look's id: pass it as `avatar_id` to POST /v3/videos. Also the resource's id. */
+    /** The look's id: pass it as `avatar_id` to POST /v3/videos. It is the resource's id. */
     lookId: string;
-    /** The avatar group (character) the look belongs to. */
+    /**
+     * The avatar group (character) the look belongs to: the declared group, as a different one replaces the
+     * look. It depends on this look, so a ConsentRequest given a digital twin's `groupId` is asked only once
+     * the twin exists.
+     */
     groupId: string;
     /** The look's name as HeyGen has it. */
     name: string;
     /** The name the program declared (differs from `name` only for a prompt look renamed outside: HeyGen cannot rename it back). */
     declaredName?: string;
-    /** `photo_avatar` or `digital_twin`. */
+    /** `photo_avatar` (photo and prompt looks) or `digital_twin`. */
     avatarType: AvatarType;
-    /** `processing`, `pending_consent` (digital twins before consent), `completed` or `failed`. */
-    status: string | null;
+    /** `processing`, `pending_consent` (a digital twin before consent), `completed` or `failed`. */
+    status: LookStatus | null;
     /** Why training failed, when `status` is `failed`. */
     error: { code: string; message: string } | null;
-    /** Set once training completed; a look is usable only then. */
+    /** A preview image, set once training completed (a look is usable only then). */
     previewImageUrl: string | null;
+    /** A preview video, set once training completed. */
     previewVideoUrl: string | null;
     /** Engines that can render this look (`avatar_v`, `avatar_iv`, `avatar_iii`). */
-    supportedEngines: string[];
+    supportedEngines: Engine[];
+    /** The look's width in pixels, once known. */
     imageWidth: number | null;
+    /** The look's height in pixels, once known. */
     imageHeight: number | null;
-    preferredOrientation: string | null;
+    /** The framing videos with this look suit best. */
+    preferredOrientation: "portrait" | "landscape" | "square" | null;
+    /** As HeyGen detected it (e.g. `female`, `male`). */
     gender: string | null;
+    /** The voice HeyGen suggests for this look. */
     defaultVoiceId: string | null;
+    /** HeyGen's tags for the look. */
     tags: string[];
-    /** Assets this resource uploaded for its files (local paths, base64). */
+    /** Assets this resource uploaded for its files (local paths, base64); deleted with the look. */
     uploadedAssetIds?: string[];
 }
 
 export function lookOutputs(l: AvatarLookItem): Omit<LookOutputs, "uploadedAssetIds"> {
     return {
         lookId: l.id, groupId: l.group_id, name: l.name, avatarType: l.avatar_type, status: l.status, error: l.error ?? null,
-        previewImageUrl: l.preview_image_url, previewVideoUrl: l.preview_video_url, supportedEngines: l.supported_api_engines,
-        imageWidth: l.image_width, imageHeight: l.image_height, preferredOrientation: l.preferred_orientation,
+        previewImageUrl: l.preview_image_url, previewVideoUrl: l.preview_video_url, supportedEngines: l.supported_api_engines as Engine[],
+        imageWidth: l.image_width, imageHeight: l.image_height, preferredOrientation: l.preferred_orientation as LookOutputs["preferredOrientation"],
         gender: l.gender, defaultVoiceId: l.default_voice_id, tags: l.tags,
     };
 }
@@ -408,55 +425,33 @@ export function checkJoinableGroup(api: HeyGenClient, groupId: string): Promise<
     return r;
 }
 
-/**
- * Declared outputs must be seeded as undefined to appear on the resource object (pulumi#2931). `lookId`,
- * `groupId` and `avatarType` are not among them: the class derives them (see LookResource).
- */
-export const LOOK_OUTPUT_SEED = {
-    declaredName: undefined, status: undefined, error: undefined, previewImageUrl: undefined,
+/** Registered as undefined for the outputs to appear on the object; the class derives the others. */
+const LOOK_OUTPUT_SEED: OutputSeed<LookOutputs, DerivedLookOutput> = {
+    name: undefined, declaredName: undefined, status: undefined, error: undefined, previewImageUrl: undefined,
     previewVideoUrl: undefined, supportedEngines: undefined, imageWidth: undefined, imageHeight: undefined,
     preferredOrientation: undefined, gender: undefined, defaultVoiceId: undefined, tags: undefined, uploadedAssetIds: undefined,
 };
 
 /**
- * The outputs every look resource has; each kind's class adds its constructor. Outputs that an update can
- * never change come from what is known before applying: `lookId` is the resource's id, `groupId` the
- * declared group (a different group replaces the look), `avatarType` the kind. The engine leaves other
- * outputs of an updated resource unknown during a preview; these stay known, so what uses them is not
- * shown as replaced.
+ * Outputs that an update can never change come from what is known before applying: `lookId` is the
+ * resource's id, `groupId` the declared group (a different group replaces the look), `avatarType` the kind.
+ * The engine leaves other outputs of an updated resource unknown during a preview; these stay known, so
+ * what uses them is not shown as replaced.
  */
-export abstract class LookResource extends pulumi.dynamic.Resource {
-    /** The look's id: pass it as `avatar_id` to POST /v3/videos. */
-    declare readonly lookId: pulumi.Output<string>;
-    /**
-     * The group the look belongs to. It depends on this look, so a ConsentRequest given a digital twin's
-     * `groupId` is asked only once the twin exists.
-     */
-    declare readonly groupId: pulumi.Output<string>;
-    /** The name as HeyGen has it. */
-    declare readonly name: pulumi.Output<string>;
-    declare readonly declaredName: pulumi.Output<string | undefined>;
-    declare readonly avatarType: pulumi.Output<LookOutputs["avatarType"]>;
-    declare readonly status: pulumi.Output<string>;
-    declare readonly error: pulumi.Output<LookOutputs["error"]>;
-    declare readonly previewImageUrl: pulumi.Output<string | null>;
-    declare readonly previewVideoUrl: pulumi.Output<string | null>;
-    declare readonly supportedEngines: pulumi.Output<string[]>;
-    declare readonly imageWidth: pulumi.Output<number | null>;
-    declare readonly imageHeight: pulumi.Output<number | null>;
-    declare readonly preferredOrientation: pulumi.Output<string | null>;
-    declare readonly gender: pulumi.Output<string | null>;
-    declare readonly defaultVoiceId: pulumi.Output<string | null>;
-    declare readonly tags: pulumi.Output<string[]>;
-    declare readonly uploadedAssetIds: pulumi.Output<string[] | undefined>;
+type DerivedLookOutput = "lookId" | "groupId" | "avatarType";
 
+export interface LookResource extends Outputs<LookOutputs> {}
+
+/** The outputs and registration every look resource shares; each kind's class adds its constructor. */
+export abstract class LookResource extends HeyGenResource {
     protected constructor(
-        provider: pulumi.dynamic.ResourceProvider, name: string, args: { groupId: pulumi.Input<string> } & Record<string, unknown>,
-        kind: LookKind, opts: pulumi.CustomResourceOptions | undefined, type: string,
+        resource: ResourceKind, type: string, name: string, args: { groupId: pulumi.Input<string> } & object, kind: LookKind, opts: pulumi.CustomResourceOptions | undefined,
     ) {
-        super(provider, name, { ...LOOK_OUTPUT_SEED, ...args }, opts, "heygen", type);
-        this.lookId = this.id;
-        this.groupId = pulumi.all([this.urn, args.groupId]).apply(([, g]) => g);
-        this.avatarType = this.urn.apply(() => kind.avatarType);
+        super(resource, type, name, { ...LOOK_OUTPUT_SEED, ...args, __identity: identity(type, name) }, opts);
+        derive<LookResource>(this, {
+            lookId: this.id,
+            groupId: pulumi.all([this.urn, args.groupId]).apply(([, g]) => g),
+            avatarType: this.urn.apply(() => kind.avatarType),
+        });
     }
 }

@@ -1,8 +1,6 @@
 // PhotoLook: a look trained from one photo (JPEG/PNG, at least 512×512, one front-facing face).
 import * as pulumi from "@pulumi/pulumi";
-import type { FileSource } from "../files";
-import { identity } from "../identity";
-import { providerFor } from "../shim";
+import type { ImageSource } from "../files";
 import { type LookKind, type LookWait, LookResource, singleFileKind } from "./looks";
 
 export interface PhotoLookArgs {
@@ -11,7 +9,7 @@ export interface PhotoLookArgs {
     /** ≤ 255 characters; changing it renames the look in place. */
     name: pulumi.Input<string>;
     /** The photo: `{ url }`, `{ path }`, `{ assetId }` or `{ base64, mediaType }`. Changing it replaces the look. */
-    image: pulumi.Input<FileSource>;
+    image: pulumi.Input<ImageSource>;
     /** Take an existing look under management instead of creating one (checked against this declaration). */
     adoptLookId?: pulumi.Input<string>;
     /**
@@ -39,6 +37,6 @@ export const photoKind: LookKind = singleFileKind({
 /** A photo avatar look in an avatar group. Its `lookId` is what videos take as `avatar_id`. */
 export class PhotoLook extends LookResource {
     constructor(name: string, args: PhotoLookArgs, opts?: pulumi.CustomResourceOptions) {
-        super(providerFor("photoLook"), name, { ...args, __identity: identity("PhotoLook", name) }, photoKind, opts, "PhotoLook");
+        super("photoLook", "PhotoLook", name, args, photoKind, opts);
     }
 }

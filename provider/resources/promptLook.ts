@@ -3,9 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { FileInput } from "../../api/schema";
 import { LIMITS } from "../../api/constants";
-import { type FileSource, checkFileSource, toApiFile, type StoredFileSource } from "../files";
-import { identity } from "../identity";
-import { providerFor } from "../shim";
+import { type ImageSource, checkFileSource, toApiFile, type StoredFileSource } from "../files";
 import { type Failure, charCount, checkId, isUnknown } from "./common";
 import { type LookKind, type LookWait, LookResource } from "./looks";
 
@@ -17,7 +15,7 @@ export interface PromptLookArgs {
     /** What the look should be (≤ 1000 characters). */
     prompt: pulumi.Input<string>;
     /** Up to 3 reference images. */
-    referenceImages?: pulumi.Input<pulumi.Input<FileSource>[]>;
+    referenceImages?: pulumi.Input<pulumi.Input<ImageSource>[]>;
     /** A look of the same group to start from (HeyGen's `avatar_id`). */
     referenceLookId?: pulumi.Input<string>;
     /** Take an existing look under management instead of creating one (checked against this declaration). */
@@ -84,6 +82,6 @@ export const promptKind: LookKind = {
 /** A prompt-generated look in an avatar group. */
 export class PromptLook extends LookResource {
     constructor(name: string, args: PromptLookArgs, opts?: pulumi.CustomResourceOptions) {
-        super(providerFor("promptLook"), name, { ...args, __identity: identity("PromptLook", name) }, promptKind, opts, "PromptLook");
+        super("promptLook", "PromptLook", name, args, promptKind, opts);
     }
 }

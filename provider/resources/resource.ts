@@ -1,0 +1,40 @@
+// What every pulumi-heygen resource class shares: its outputs declared once (an interface, whose doc
+// comments show on the class), and a registration that costs the program no more than it must.
+import * as pulumi from "@pulumi/pulumi";
+import { type ResourceKind, providerFor } from "../shim";
+
+/**
+ * The class side of an outputs interface: each output as a `pulumi.Output`. A homomorphic mapped type, so
+ * the interface's doc comments are what an editor shows on the class's properties.
+ */
+export type Outputs<T> = { readonly [K in keyof T]-?: pulumi.Output<T[K]> };
+
+/**
+ * The outputs a class registers with the SDK: every output of `T` but those the class derives itself. A
+ * declared output must be among the registered properties to appear on the resource object (pulumi#2931);
+ * typed as a complete record, so an output missing here, or one too many, fails to compile.
+ */
+export type OutputSeed<T, Derived extends keyof T = never> = { [K in Exclude<keyof T, Derived>]-?: undefined };
+
+export abstract class HeyGenResource extends pulumi.dynamic.Resource {
+    protected constructor(kind: ResourceKind, type: string, name: string, props: Record<string, unknown>, opts?: pulumi.CustomResourceOptions) {
+        const provider = providerFor(kind);
+        // For each registered property the SDK makes four promises, and formats a stack trace for each one
+        // (kept only for its report of leaked promises). In a TypeScript program that formatting goes
+        // through ts-node's source-map support, and it was most of the program's CPU in a preview (about
+        // 6 ms a look). With no frames to format it costs nothing. The resource's source position is not
+        // affected: the SDK captures it with a stack trace limit of its own.
+        const limit = Error.stackTraceLimit;
+        Error.stackTraceLimit = 0;
+        try {
+            super(provider, name, props, opts, "heygen", type);
+        } finally {
+            Error.stackTraceLimit = limit;
+        }
+    }
+}
+
+/** Sets the outputs a class derives from what is known before applying (see each class). */
+export function derive<T extends object>(resource: T, values: Partial<T>): void {
+    Object.assign(resource, values);
+}
