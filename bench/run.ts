@@ -179,7 +179,7 @@ async function main() {
 
     const settings = settingsFromEnv();
     const ps = plans(settings);
-    console.log(`plan:\n  ${describePlan(ps).join("\n  ")}\n  estimated ${fmtDuration(modelTotalMs(ps))} in all on an idle 2-core machine (timing model in bench/plan.ts)` +
+    console.log(`plan:\n  ${describePlan(ps).join("\n  ")}\n  estimated ${fmtDuration(modelTotalMs(ps))} in all on 2 cores (timing model in bench/plan.ts; more if the machine is busy)` +
         (WITH_UPLOAD ? `, plus the upload case (about 3 min)` : ""));
     if (PLAN_ONLY) return;
 
