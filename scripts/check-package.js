@@ -4,7 +4,7 @@
 //   - one @pulumi/pulumi (the project's), and `npm ls` reports no invalid peer;
 //   - the tarball: LICENSE, no emulator, source maps carrying their sources;
 //   - `exports`: the package and the serialized providers' permanent paths load; internals do not;
-//   - a program using the resources and the client's types compiles with skipLibCheck off;
+//   - a program using the resources and the client's types, and tests/types, compile with skipLibCheck off;
 //   - the size of what pulumi-heygen adds to a project that already has the SDK.
 // Packs the current build (run `npm run build` first). Needs the npm registry; works in a scratch
 // directory under the system's temp dir, never touching the repository's node_modules or lockfile.
@@ -107,15 +107,17 @@ async function useClient(c: heygen.client.HeyGenClient): Promise<string> {
 }
 void useClient;
 `);
-    fs.writeFileSync(path.join(user, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, skipLibCheck: false, noEmit: true, target: "ES2022", module: "commonjs", moduleResolution: "node", esModuleInterop: true, types: ["node"] }, files: ["index.ts"] }));
+    // The repository's type tests (lines that must compile, and `@ts-expect-error` lines that must not).
+    fs.copyFileSync(path.join(repo, "tests", "types", "package.types.ts"), path.join(user, "package.types.ts"));
+    fs.writeFileSync(path.join(user, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, skipLibCheck: false, noEmit: true, target: "ES2022", module: "commonjs", moduleResolution: "node", esModuleInterop: true, types: ["node"] }, files: ["index.ts", "package.types.ts"] }));
     let tscOut = "";
     try {
         run(path.join(user, "node_modules", ".bin", "tsc"), ["-p", "."], { cwd: user });
     } catch (e) {
         tscOut = (e.stdout || "") + (e.stderr || "");
     }
-    const ours = tscOut.split("\n").filter((l) => /pulumi-heygen|index\.ts/.test(l));
-    check(ours.length === 0, `a user program compiles with skipLibCheck off${ours.length ? `:\n${ours.join("\n")}` : ""}`);
+    const ours = tscOut.split("\n").filter((l) => /pulumi-heygen|index\.ts|package\.types\.ts/.test(l));
+    check(ours.length === 0, `a user program and the type tests (tests/types) compile with skipLibCheck off${ours.length ? `:\n${ours.join("\n")}` : ""}`);
     if (tscOut && !ours.length) console.log(`     (the compiler reported errors outside pulumi-heygen, in the SDK's own types:)\n${tscOut.split("\n").slice(0, 5).join("\n")}`);
 
     console.log(`\n== size: the SDK alone ${sdkOnly.count} packages, ${mb(sdkOnly.bytes)}; with pulumi-heygen ${withProvider.count} packages, ${mb(withProvider.bytes)}` +

@@ -111,7 +111,7 @@ export function noteDiff(id: unknown, news: Record<string, unknown> | undefined)
     const identity = news?.__identity;
     if (typeof identity !== "string") return;
     diffed.add(identity);
-    if (journal.read(identity)?.id === id) journal.drop(identity);
+    if (journal.read(identity)?.id === id) journal.dropLater(identity);
 }
 
 /** Called with every id the engine hands us (diff, read, update, delete) or we record. */
@@ -167,7 +167,24 @@ export const journal = {
             fs.rmSync(this.file(identity), { force: true });
         } catch { /* nothing to drop */ }
     },
+    /**
+     * Drops an entry off the event loop: a preview after creating hundreds of resources drops hundreds,
+     * and unlinking them synchronously held each diff's answer (about 2 ms each on an overlay filesystem).
+     * A create for the same identity waits for it (`settled`), so it never removes a newer entry.
+     */
+    dropLater(identity: string): void {
+        const p: Promise<void> = fs.promises
+            .rm(this.file(identity), { force: true })
+            .catch(() => undefined)
+            .finally(() => dropping.get(identity) === p && dropping.delete(identity));
+        dropping.set(identity, p);
+    },
+    async settled(identity: string): Promise<void> {
+        await dropping.get(identity);
+    },
 };
+
+const dropping = new Map<string, Promise<void>>();
 
 // ---- the create itself ----
 
@@ -219,6 +236,7 @@ export async function createOnce<C>(spec: CreateOnceSpec<C>): Promise<CreateOutc
         return { found };
     };
 
+    if (identity) await journal.settled(identity);
     const earlier = identity ? journal.read(identity) : undefined;
     if (earlier && mayLook) {
         if (earlier.id) {

@@ -4,8 +4,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AvatarLookItem, AvatarType, CreateAvatarRequest, CreateType, LookStatus } from "../../api/schema";
 import type { ENGINES } from "../../api/constants";
-
-type Engine = (typeof ENGINES)[number];
 import type { HeyGenClient } from "../client";
 import { type FileKind, type StoredFileSource, checkFileSource, fileIdentity, toApiFile } from "../files";
 import { warn } from "../diagnostics";
@@ -21,6 +19,8 @@ import { createOnce, looksOfGroup } from "./createOnce";
 import { HeyGenResource, type OutputSeed, derive, type Outputs } from "./resource";
 import { identity } from "../identity";
 import type { ResourceKind } from "../shim";
+
+type Engine = (typeof ENGINES)[number];
 
 /** Everything a look resource outputs, mirroring HeyGen's AvatarLookItem. */
 export interface LookOutputs {

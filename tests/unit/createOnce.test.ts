@@ -163,6 +163,8 @@ for (const ignoreKeys of [false, true]) {
             // A later run's diff sees it in state: the journal entry has served.
             assert.equal(journal.read(id)?.id, r.id);
             await run({ kind: "photoLook" }, "diff", [r.id, r.outs, { __provider: PROVIDER, ...photo(groupId, "Killed", id) }]);
+            // Dropped off the diff's path: give the unlink a moment.
+            for (let i = 0; i < 50 && journal.read(id); i++) await new Promise((res) => setTimeout(res, 20));
             assert.equal(journal.read(id), undefined);
         });
 
