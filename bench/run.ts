@@ -41,6 +41,8 @@ const UPLOAD_SIZES_MB = (process.env.BENCH_UPLOAD_SIZES_MB ?? "100,1024").split(
 const UPLOAD_REPS = Number(process.env.BENCH_UPLOAD_REPS ?? 3);
 
 const args = process.argv.slice(2);
+/** A pause before each measurement (BENCH_SETTLE_MS). */
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 1000);
 const ONLY = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
 const COMPARE = args.includes("--compare") ? args.slice(args.indexOf("--compare") + 1).filter((a) => !a.startsWith("--")).slice(0, 2) : [];
 const WITH_UPLOAD = args.includes("--with-upload");
@@ -206,8 +208,11 @@ async function main() {
     async function measure(op: Op, n: number, fn: () => Promise<Record<string, number>>): Promise<Sample> {
         await fetch(`${emu.url}/_emulator/requests`, { method: "DELETE" });
         for (const f of fs.readdirSync(memDir)) fs.rmSync(path.join(memDir, f));
-        // Garbage of the previous operation is collected now, not during this one.
+        // Garbage of the previous operation is collected now, not during this one; and the previous engine's
+        // processes finish exiting before this one starts (without the pause, whichever variant ran first
+        // in a repetition, right after the stacks were made, came out up to 20% slower).
         gc();
+        await new Promise((r) => setTimeout(r, SETTLE_MS));
         const t = performance.now();
         const cpu0 = process.cpuUsage();
         const changes = await fn();
