@@ -11,7 +11,8 @@
 //   package `exports` as it found it (through a symlinked node_modules: pnpm, a linked checkout), while the
 //   handlers' own relative requires resolve to real paths: without this the provider process would load
 //   two copies of the package, and the configuration (`heygen:apiKey`) given to one would be missing in
-//   the other.
+//   the other. The module found is kept under a global symbol (nothing captured, so it serializes the
+//   same): resolving and realpath-ing it on every call cost a no-op preview of 300 looks some 4,000 lstats.
 import type * as pulumi from "@pulumi/pulumi";
 
 export type ResourceKind = "avatarGroup" | "photoLook" | "promptLook" | "digitalTwinLook" | "consentRequest";
@@ -23,25 +24,25 @@ export function makeProvider(kind: ResourceKind): HeyGenProvider {
     return {
         kind,
         configure() {
-            return require(require("fs").realpathSync(require.resolve("pulumi-heygen/handlers"))).run(this, "configure", arguments);
+            return ((globalThis as any)[Symbol.for("pulumi-heygen/handlers")] ??= require(require("fs").realpathSync(require.resolve("pulumi-heygen/handlers")))).run(this, "configure", arguments);
         },
         check() {
-            return require(require("fs").realpathSync(require.resolve("pulumi-heygen/handlers"))).run(this, "check", arguments);
+            return ((globalThis as any)[Symbol.for("pulumi-heygen/handlers")] ??= require(require("fs").realpathSync(require.resolve("pulumi-heygen/handlers")))).run(this, "check", arguments);
         },
         diff() {
-            return require(require("fs").realpathSync(require.resolve("pulumi-heygen/handlers"))).run(this, "diff", arguments);
+            return ((globalThis as any)[Symbol.for("pulumi-heygen/handlers")] ??= require(require("fs").realpathSync(require.resolve("pulumi-heygen/handlers")))).run(this, "diff", arguments);
         },
         create() {
-            return require(require("fs").realpathSync(require.resolve("pulumi-heygen/handlers"))).run(this, "create", arguments);
+            return ((globalThis as any)[Symbol.for("pulumi-heygen/handlers")] ??= require(require("fs").realpathSync(require.resolve("pulumi-heygen/handlers")))).run(this, "create", arguments);
         },
         read() {
-            return require(require("fs").realpathSync(require.resolve("pulumi-heygen/handlers"))).run(this, "read", arguments);
+            return ((globalThis as any)[Symbol.for("pulumi-heygen/handlers")] ??= require(require("fs").realpathSync(require.resolve("pulumi-heygen/handlers")))).run(this, "read", arguments);
         },
         update() {
-            return require(require("fs").realpathSync(require.resolve("pulumi-heygen/handlers"))).run(this, "update", arguments);
+            return ((globalThis as any)[Symbol.for("pulumi-heygen/handlers")] ??= require(require("fs").realpathSync(require.resolve("pulumi-heygen/handlers")))).run(this, "update", arguments);
         },
         delete() {
-            return require(require("fs").realpathSync(require.resolve("pulumi-heygen/handlers"))).run(this, "delete", arguments);
+            return ((globalThis as any)[Symbol.for("pulumi-heygen/handlers")] ??= require(require("fs").realpathSync(require.resolve("pulumi-heygen/handlers")))).run(this, "delete", arguments);
         },
     } as HeyGenProvider;
 }

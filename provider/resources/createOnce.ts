@@ -138,8 +138,15 @@ interface JournalEntry {
 
 export const JOURNAL_TTL_MS = 24 * 3600 * 1000;
 
+let journalDir: { cwd: string; dir: string } | undefined;
+
 export const journal = {
-    dir: () => resolveLocal(path.join(".pulumi-heygen", "creates")),
+    /** In the project directory; found once per working directory (every diff reads the journal). */
+    dir(): string {
+        const cwd = process.cwd();
+        if (journalDir?.cwd !== cwd) journalDir = { cwd, dir: resolveLocal(path.join(".pulumi-heygen", "creates")) };
+        return journalDir.dir;
+    },
     file(identity: string) {
         return path.join(this.dir(), crypto.createHash("sha256").update(identity).digest("hex").slice(0, 32) + ".json");
     },
@@ -174,8 +181,8 @@ export const journal = {
      */
     dropLater(identity: string): void {
         const p: Promise<void> = fs.promises
-            .rm(this.file(identity), { force: true })
-            .catch(() => undefined)
+            .unlink(this.file(identity))
+            .catch(() => undefined) // already gone
             .finally(() => dropping.get(identity) === p && dropping.delete(identity));
         dropping.set(identity, p);
     },
