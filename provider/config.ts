@@ -248,15 +248,6 @@ export function verifyKey(): Promise<void> {
     return keyCheck.done;
 }
 
-/**
- * HeyGen answered a read made with the current key (a look's group check at preview): it accepts the key,
- * so the check above needs no request of its own. Saves the first resource of a preview a round trip.
- */
-export function noteKeyAccepted(): void {
-    const id = settingsId(resolveSettings(fromConfig, process.env));
-    if (!keyCheck || keyCheck.id !== id) keyCheck = { id, done: Promise.resolve() };
-}
-
 async function accepted(apiKey: string, baseUrl: string): Promise<boolean> {
     try {
         await newClient(apiKey, baseUrl).me();

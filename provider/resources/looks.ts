@@ -9,7 +9,7 @@ import { type FileKind, type StoredFileSource, checkFileSource, fileIdentity, to
 import { warn } from "../diagnostics";
 import { forgetListings, readLook } from "./lookReads";
 import { journal, releaseAssets, withAssetsReleased } from "./uploadedAssets";
-import { client, noteKeyAccepted } from "../config";
+import { client } from "../config";
 import {
     type DiffRules, type Failure, PartialCreateError, checkForceDestroy, checkId, checkKeyIfChanged, checkName, checkWaitInputs, containsUnknown,
     decideDiff, decideFixedName, adoptionBlocksReplace, unknownReplaceWarnings, explain, isUnknown, orGone, partialCreate, pick, toDiffResult,
@@ -221,15 +221,13 @@ export function lookHandlers(kind: LookKind) {
             checkForceDestroy(news, failures);
             const source = kind.checkSource(news, failures);
             const inputs = withoutUndefined({ ...news, ...source });
+            if (failures.length === 0) await checkKeyIfChanged(olds, inputs, inputKeys(kind));
             // With reads only, what would fail at `up`: the group it joins (when it changes and is known)
-            // and the look it adopts (only when the resource is created). The group's read goes first: its
-            // answer also tells that HeyGen accepts the key (a 401 is explained by withKeyRecovery).
+            // and the look it adopts (only when the resource is created).
             const creating = Object.keys(olds ?? {}).length === 0;
             if (failures.length === 0 && typeof inputs.groupId === "string" && !isUnknown(inputs.groupId) && (creating || olds.groupId !== inputs.groupId)) {
                 failures.push(...(await checkJoinableGroup(client(), inputs.groupId)));
-                noteKeyAccepted();
             }
-            if (failures.length === 0) await checkKeyIfChanged(olds, inputs, inputKeys(kind));
             if (failures.length === 0 && creating && typeof inputs.adoptLookId === "string" && !isUnknown(inputs.adoptLookId)) {
                 failures.push(...(await checkLookAdoption(client(), kind, inputs)));
             }
