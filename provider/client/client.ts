@@ -1,6 +1,6 @@
 // A typed HeyGen v3 client on axios: every endpoint the provider uses, one error hierarchy, one retry
 // policy, per-operation timeouts and paging iterators. The API key goes only to the configured origin.
-import axios, { type AxiosInstance, type AxiosResponse } from "axios";
+import type { AxiosInstance, AxiosResponse, AxiosStatic } from "axios";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as http from "http";
@@ -61,6 +61,15 @@ export function newIdempotencyKey(prefix = "pulumi-heygen"): string {
     return `${prefix}:${crypto.randomUUID()}`;
 }
 
+/**
+ * axios is loaded with the first client, not with the provider: a preview that finds nothing to do makes
+ * no request, and loading axios (with form-data and Node's fetch, which it probes) costs the provider
+ * process some 70 ms of CPU before its first answer.
+ */
+function loadAxios(): AxiosStatic {
+    return require("axios");
+}
+
 export class HeyGenClient {
     readonly baseUrl: string;
     private readonly http: AxiosInstance;
@@ -77,7 +86,7 @@ export class HeyGenClient {
         this.retry = { ...DEFAULT_RETRY, ...opts.retry };
         this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
         const origin = new URL(this.baseUrl).origin;
-        this.http = axios.create({
+        this.http = loadAxios().create({
             baseURL: this.baseUrl,
             // We read every status ourselves, so axios never throws an error that holds our headers.
             validateStatus: () => true,

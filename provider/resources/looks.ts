@@ -221,13 +221,17 @@ export function lookHandlers(kind: LookKind) {
             checkForceDestroy(news, failures);
             const source = kind.checkSource(news, failures);
             const inputs = withoutUndefined({ ...news, ...source });
-            if (failures.length === 0) await checkKeyIfChanged(olds, inputs, inputKeys(kind));
             // With reads only, what would fail at `up`: the group it joins (when it changes and is known)
             // and the look it adopts (only when the resource is created).
             const creating = Object.keys(olds ?? {}).length === 0;
-            if (failures.length === 0 && typeof inputs.groupId === "string" && !isUnknown(inputs.groupId) && (creating || olds.groupId !== inputs.groupId)) {
-                failures.push(...(await checkJoinableGroup(client(), inputs.groupId)));
-            }
+            const groupId = failures.length === 0 && typeof inputs.groupId === "string" && !isUnknown(inputs.groupId) && (creating || olds.groupId !== inputs.groupId) ? inputs.groupId : undefined;
+            // The group is read while the key is checked (the engine checks one resource at a time, so the
+            // first check of a preview holds up all others). The key check's answer comes first: a rejected
+            // key fails the group read too, and after a switch to the fallback key the read is made again.
+            const joinable = groupId === undefined ? undefined : (async () => checkJoinableGroup(client(), groupId))();
+            joinable?.catch(() => undefined);
+            if (failures.length === 0) await checkKeyIfChanged(olds, inputs, inputKeys(kind));
+            if (joinable) failures.push(...(await joinable.catch(() => checkJoinableGroup(client(), groupId!))));
             if (failures.length === 0 && creating && typeof inputs.adoptLookId === "string" && !isUnknown(inputs.adoptLookId)) {
                 failures.push(...(await checkLookAdoption(client(), kind, inputs)));
             }

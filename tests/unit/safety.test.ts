@@ -209,4 +209,28 @@ describe("safe by default: a rotated key (real HTTP, one-key emulator)", () => {
         assert.ok(checks.length <= 2, `one check per key, not per handler: ${checks.length}`);
         for (const m of made) await run({ kind: "avatarGroup" }, "delete", [m.id, m.outs]);
     });
+
+    // A look's check reads its group while the key is checked: the key's answer must still decide.
+    it("a look's check with a rotated key: with HEYGEN_API_KEY the group is read again and found; without it, the key's message", async () => {
+        emu.setApiKeys(["key-a"]);
+        delete process.env.HEYGEN_API_KEY;
+        configure({ config: { get: (k: string) => ({ "heygen:apiKey": "key-a", "heygen:baseUrl": emu.url } as Record<string, string>)[k] } } as any);
+        const group = await handlers("avatarGroup").create({ name: "G", firstLook: { type: "prompt", prompt: "a chef" } });
+        const news = { groupId: group.id, name: "casual", image: { url: "https://cdn.example.com/a.jpg" } };
+        emu.setApiKeys(["key-b"]);
+        configure({ config: { get: (k: string) => ({ "heygen:apiKey": "rotated-1", "heygen:baseUrl": emu.url } as Record<string, string>)[k] } } as any);
+        process.env.HEYGEN_API_KEY = "key-b";
+        const before = emu.requests.length;
+        const ok = (await run({ kind: "photoLook" }, "check", [{}, news])) as { failures: unknown[] };
+        assert.deepEqual(ok.failures, []);
+        const groupReads = emu.requests.slice(before).filter((r) => r.path === `/v3/avatars/${group.id}` && r.method === "GET");
+        assert.deepEqual(groupReads.map((r) => r.status), [401, 200], "read with the rejected key, then again with HEYGEN_API_KEY");
+
+        configure({ config: { get: (k: string) => ({ "heygen:apiKey": "rotated-2", "heygen:baseUrl": emu.url } as Record<string, string>)[k] } } as any);
+        delete process.env.HEYGEN_API_KEY;
+        await assert.rejects(run({ kind: "photoLook" }, "check", [{}, news]) as Promise<unknown>, /HeyGen rejected the API key from heygen:apiKey \(HTTP 401/);
+        process.env.HEYGEN_API_KEY = "key-b";
+        configure({ config: { get: (k: string) => ({ "heygen:baseUrl": emu.url } as Record<string, string>)[k] } } as any);
+        await handlers("avatarGroup").delete(group.id, group.outs);
+    });
 });
