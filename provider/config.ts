@@ -285,8 +285,17 @@ export async function withKeyRecovery<T>(fn: () => Promise<T>): Promise<T> {
 
 let recheck: { id: string; done: Promise<void> } | undefined;
 
+const hashes = new Map<string, string>();
+
+/** A short digest that names a key without holding it; remembered, since every handler call asks. */
 function hash(s: string): string {
-    return require("crypto").createHash("sha256").update(s).digest("hex").slice(0, 12);
+    let h = hashes.get(s);
+    if (h === undefined) {
+        if (hashes.size >= 8) hashes.clear();
+        h = require("crypto").createHash("sha256").update(s).digest("hex").slice(0, 12) as string;
+        hashes.set(s, h);
+    }
+    return h;
 }
 
 function version(): string {

@@ -75,7 +75,7 @@ export const consentRequestHandlers = {
         if (failures.length === 0) await checkKeyIfChanged(olds, inputs, INPUTS);
         // With reads only: the group exists and is the account's own (when it changes and is known).
         if (failures.length === 0 && typeof inputs.groupId === "string" && !isUnknown(inputs.groupId) && olds?.groupId !== inputs.groupId) {
-            failures.push(...(await checkJoinableGroup(client(), inputs.groupId)));
+            failures.push(...(await checkJoinableGroup(client, inputs.groupId)));
         }
         return { inputs, failures };
     },
@@ -192,6 +192,6 @@ export class ConsentRequest extends HeyGenResource {
     constructor(name: string, args: ConsentRequestArgs, opts?: pulumi.CustomResourceOptions) {
         const secret = { additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "url"] };
         super("consentRequest", "ConsentRequest", name, { ...OUTPUT_SEED, ...args }, { ...opts, ...secret });
-        derive<ConsentRequest>(this, { groupId: pulumi.all([this.urn, args.groupId]).apply(([, g]) => g) });
+        derive<ConsentRequest>(this, { groupId: this.urn.apply(() => pulumi.output(args.groupId)) });
     }
 }

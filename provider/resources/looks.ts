@@ -228,10 +228,10 @@ export function lookHandlers(kind: LookKind) {
             // The group is read while the key is checked (the engine checks one resource at a time, so the
             // first check of a preview holds up all others). The key check's answer comes first: a rejected
             // key fails the group read too, and after a switch to the fallback key the read is made again.
-            const joinable = groupId === undefined ? undefined : (async () => checkJoinableGroup(client(), groupId))();
+            const joinable = groupId === undefined ? undefined : checkJoinableGroup(client, groupId);
             joinable?.catch(() => undefined);
             if (failures.length === 0) await checkKeyIfChanged(olds, inputs, inputKeys(kind));
-            if (joinable) failures.push(...(await joinable.catch(() => checkJoinableGroup(client(), groupId!))));
+            if (joinable) failures.push(...(await joinable.catch(() => checkJoinableGroup(client, groupId!))));
             if (failures.length === 0 && creating && typeof inputs.adoptLookId === "string" && !isUnknown(inputs.adoptLookId)) {
                 failures.push(...(await checkLookAdoption(client(), kind, inputs)));
             }
@@ -413,11 +413,11 @@ export function lookHandlers(kind: LookKind) {
  * groups take no looks). Read once per process and group.
  */
 const groupChecks = new Map<string, Promise<Failure[]>>();
-export function checkJoinableGroup(api: HeyGenClient, groupId: string): Promise<Failure[]> {
+export function checkJoinableGroup(api: () => HeyGenClient, groupId: string): Promise<Failure[]> {
     let r = groupChecks.get(groupId);
     if (!r) {
         r = (async () => {
-            const g = await orGone(() => api.getGroup(groupId));
+            const g = await orGone(() => api().getGroup(groupId));
             if (!g) return [{ property: "groupId", reason: `no avatar group ${groupId} exists in this HeyGen account: use an AvatarGroup's groupId` }];
             // HeyGen reports a status for private groups only.
             if (g.status === null) return [{ property: "groupId", reason: `${groupId} ("${g.name}") is one of HeyGen's public avatars, which take no new looks: use one of your own groups (an AvatarGroup's groupId)` }];
@@ -454,7 +454,7 @@ export abstract class LookResource extends HeyGenResource {
         super(resource, type, name, { ...LOOK_OUTPUT_SEED, ...args, __identity: identity(type, name) }, opts);
         derive<LookResource>(this, {
             lookId: this.id,
-            groupId: pulumi.all([this.urn, args.groupId]).apply(([, g]) => g),
+            groupId: this.urn.apply(() => pulumi.output(args.groupId)),
             avatarType: this.urn.apply(() => kind.avatarType),
         });
     }
