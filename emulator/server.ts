@@ -80,8 +80,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     const faults = new FaultTable();
     const requests: RequestLogEntry[] = [];
     let requestSeq = 0;
-    const started = { createMs: opts.createMs ?? 0, ignoreIdempotencyKeys: opts.ignoreIdempotencyKeys ?? false };
-    const settings = { ...started };
+    const started = { createMs: opts.createMs ?? 0, ignoreIdempotencyKeys: opts.ignoreIdempotencyKeys ?? false, timing: { ...store.timing } };
+    const settings = { createMs: started.createMs, ignoreIdempotencyKeys: started.ignoreIdempotencyKeys };
 
     const app: FastifyInstance = Fastify({
         logger: opts.verbose ? { level: "info" } : false,

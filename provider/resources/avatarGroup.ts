@@ -523,7 +523,7 @@ export interface AvatarGroup extends Outputs<AvatarGroupOutputs> {}
 /** An avatar group (a character), created together with its first look. */
 export class AvatarGroup extends HeyGenResource {
     constructor(name: string, args: AvatarGroupArgs, opts?: pulumi.CustomResourceOptions) {
-        super("avatarGroup", "AvatarGroup", name, { ...OUTPUT_SEED, ...args, __identity: identity("AvatarGroup", name) }, opts);
+        super("avatarGroup", "AvatarGroup", name, { ...OUTPUT_SEED, ...args, __identity: identity("AvatarGroup", name, opts) }, opts);
         derive<AvatarGroup>(this, { groupId: this.id });
     }
 }

@@ -451,7 +451,7 @@ export abstract class LookResource extends HeyGenResource {
     protected constructor(
         resource: ResourceKind, type: string, name: string, args: { groupId: pulumi.Input<string> } & object, kind: LookKind, opts: pulumi.CustomResourceOptions | undefined,
     ) {
-        super(resource, type, name, { ...LOOK_OUTPUT_SEED, ...args, __identity: identity(type, name) }, opts);
+        super(resource, type, name, { ...LOOK_OUTPUT_SEED, ...args, __identity: identity(type, name, opts) }, opts);
         derive<LookResource>(this, {
             lookId: this.id,
             groupId: this.urn.apply(() => pulumi.output(args.groupId)),

@@ -191,8 +191,12 @@ describe("emulator", function () {
             assert.equal((await api.post("/v3/avatars", { type: "photo", name: "x", file: photoUrl() }, { "Idempotency-Key": "has space" })).status, 200, "not even validated");
             assert.equal((await api.get("/_emulator/state")).body.ignore_idempotency_keys, true);
             assert.equal((await api.put("/_emulator/idempotency", { ignoreKeys: "yes" })).status, 400);
+            await api.put("/_emulator/timing", { photo: "60s", create_ms: 900 });
             await api.post("/_emulator/reset");
             assert.deepEqual((await api.get("/_emulator/idempotency")).body, { ignoreKeys: false }, "reset returns to how it was started");
+            const timing = (await api.get("/_emulator/timing")).body;
+            assert.equal(timing.create_ms, 0, "and to the create latency it was started with");
+            assert.deepEqual(timing.photo, { mode: "instant" }, "and to its training timing");
         });
         it("rejects malformed keys", async () => {
             const r = await api.post("/v3/avatars", { type: "photo", name: "x", file: photoUrl() }, { "Idempotency-Key": "has space" });

@@ -6,7 +6,7 @@ import { HeyGenClient } from "../../provider/client";
 import { formatHttpCall, safePath, requestIdFromBody, type HttpCall } from "../../provider/client/httpLog";
 import { DEBUG_VAR, debugFromEnv } from "../../provider/config";
 import { carryUrn } from "../../provider/handlers";
-import { formatUrn } from "../../provider/identity";
+import { formatIdentity, formatUrn } from "../../provider/identity";
 import { duration, validUrn, waitMessage, waitReporter } from "../../provider/progress";
 import { http as raw } from "../support/http";
 
@@ -154,6 +154,19 @@ describe("visibility: the URN a message is attached to (table)", () => {
         [undefined, ""], [42, ""], ["", ""], ["test/dev/heygen:PhotoLook/casual", ""], ["urn:pulumi:dev::estate::t::a\nb", ""],
     ];
     for (const [urn, sent] of urns) it(`sends ${JSON.stringify(urn)} as ${JSON.stringify(sent)}`, () => assert.equal(validUrn(urn), sent));
+});
+
+describe("a resource's identity (__identity: its Idempotency-Key and journal entry) (table)", () => {
+    const cases: [string, string[], string, string][] = [
+        // A top-level resource's identity is what 0.1.0 wrote: its state and journal entries keep matching.
+        ["top level: as in 0.1.0", [], "PhotoLook", "dev-proj/dev/heygen:PhotoLook/casual"],
+        ["under a component", ["my:index:Character"], "PhotoLook", "dev-proj/dev/my:index:Character$heygen:PhotoLook/casual"],
+        ["under a group under a component", ["my:index:Character", "pulumi-nodejs:dynamic/heygen:AvatarGroup"], "PhotoLook", "dev-proj/dev/my:index:Character$pulumi-nodejs:dynamic/heygen:AvatarGroup$heygen:PhotoLook/casual"],
+    ];
+    for (const [name, parents, type, want] of cases) it(name, () => assert.equal(formatIdentity("dev-proj", "dev", parents, type, "casual"), want));
+    it("two resources of one type and name under different parents have different identities (as their URNs differ)", () => {
+        assert.notEqual(formatIdentity("p", "dev", [], "PhotoLook", "casual"), formatIdentity("p", "dev", ["my:index:Character"], "PhotoLook", "casual"));
+    });
 });
 
 describe("visibility: __urn rides along in state (table)", () => {
