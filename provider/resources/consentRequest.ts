@@ -8,11 +8,11 @@ import { BadRequestError, type HeyGenClient, newIdempotencyKey } from "../client
 import { client } from "../config";
 import { HeyGenResource, type OutputSeed, derive, type Outputs } from "./resource";
 import {
-    type Failure, PartialCreateError, charCount, checkId, checkKeyIfChanged, checkWaitInputs, decideDiff, explain, isUnknown, orGone, partialCreate,
+    type Failure, PartialCreateError, charCount, checkId, checkWaitInputs, decideDiff, explain, isUnknown, orGone, partialCreate,
     pick, toDiffResult, unknownReplaceWarnings, waitUntil, withoutUndefined,
 } from "./common";
 import { warn } from "../diagnostics";
-import { checkJoinableGroup } from "./looks";
+import { checkKeyAndGroup } from "./looks";
 
 export type ConsentWait = "requested" | "approved";
 
@@ -72,11 +72,8 @@ export const consentRequestHandlers = {
     async check(olds: Record<string, unknown>, news: Record<string, unknown>) {
         const failures = checkConsentInputs(news);
         const inputs = withoutUndefined(news);
-        if (failures.length === 0) await checkKeyIfChanged(olds, inputs, INPUTS);
-        // With reads only: the group exists and is the account's own (when it changes and is known).
-        if (failures.length === 0 && typeof inputs.groupId === "string" && !isUnknown(inputs.groupId) && olds?.groupId !== inputs.groupId) {
-            failures.push(...(await checkJoinableGroup(client, inputs.groupId)));
-        }
+        // With reads only: the key, and that the group exists and is the account's own.
+        if (failures.length === 0) failures.push(...(await checkKeyAndGroup(olds, inputs, INPUTS)));
         return { inputs, failures };
     },
 

@@ -221,17 +221,10 @@ export function lookHandlers(kind: LookKind) {
             checkForceDestroy(news, failures);
             const source = kind.checkSource(news, failures);
             const inputs = withoutUndefined({ ...news, ...source });
-            // With reads only, what would fail at `up`: the group it joins (when it changes and is known)
-            // and the look it adopts (only when the resource is created).
+            // With reads only, what would fail at `up`: the key, the group it joins, and the look it adopts
+            // (only when the resource is created).
+            if (failures.length === 0) failures.push(...(await checkKeyAndGroup(olds, inputs, inputKeys(kind))));
             const creating = Object.keys(olds ?? {}).length === 0;
-            const groupId = failures.length === 0 && typeof inputs.groupId === "string" && !isUnknown(inputs.groupId) && (creating || olds.groupId !== inputs.groupId) ? inputs.groupId : undefined;
-            // The group is read while the key is checked (the engine checks one resource at a time, so the
-            // first check of a preview holds up all others). The key check's answer comes first: a rejected
-            // key fails the group read too, and after a switch to the fallback key the read is made again.
-            const joinable = groupId === undefined ? undefined : checkJoinableGroup(client, groupId);
-            joinable?.catch(() => undefined);
-            if (failures.length === 0) await checkKeyIfChanged(olds, inputs, inputKeys(kind));
-            if (joinable) failures.push(...(await joinable.catch(() => checkJoinableGroup(client, groupId!))));
             if (failures.length === 0 && creating && typeof inputs.adoptLookId === "string" && !isUnknown(inputs.adoptLookId)) {
                 failures.push(...(await checkLookAdoption(client(), kind, inputs)));
             }
@@ -409,11 +402,29 @@ export function lookHandlers(kind: LookKind) {
 
 
 /**
+ * At preview, with reads only: the key (when the inputs changed, see checkKeyIfChanged) and the group the
+ * resource joins (when it changes and is known), both at once: the engine checks one resource at a time, so
+ * the first check of a preview holds up all others. The key's answer decides: a rejected key fails the group
+ * read too, and after a switch to the fallback key (HEYGEN_API_KEY) the group is read again with it.
+ */
+export async function checkKeyAndGroup(olds: Record<string, unknown> | undefined, inputs: Record<string, unknown>, keys: readonly string[]): Promise<Failure[]> {
+    const groupId = typeof inputs.groupId === "string" && !isUnknown(inputs.groupId) && olds?.groupId !== inputs.groupId ? inputs.groupId : undefined;
+    if (groupId === undefined) {
+        await checkKeyIfChanged(olds, inputs, keys);
+        return [];
+    }
+    const joinable = checkJoinableGroup(client, groupId);
+    joinable.catch(() => undefined); // the key's failure, if any, is the one reported
+    await checkKeyIfChanged(olds, inputs, keys);
+    return joinable.catch(() => checkJoinableGroup(client, groupId));
+}
+
+/**
  * At preview, with reads only: the group a look joins exists and is the account's own (HeyGen's public
  * groups take no looks). Read once per process and group.
  */
 const groupChecks = new Map<string, Promise<Failure[]>>();
-export function checkJoinableGroup(api: () => HeyGenClient, groupId: string): Promise<Failure[]> {
+function checkJoinableGroup(api: () => HeyGenClient, groupId: string): Promise<Failure[]> {
     let r = groupChecks.get(groupId);
     if (!r) {
         r = (async () => {
