@@ -248,6 +248,24 @@ export function verifyKey(): Promise<void> {
     return keyCheck.done;
 }
 
+/**
+ * The key check of a run that runs the program (`preview`, `up`): what the stack config holds is saved in
+ * state by `up`, and `refresh` and `destroy` use it from there. So heygen:apiKey itself must be accepted:
+ * HEYGEN_API_KEY standing in for a rejected heygen:apiKey (which `verifyKey` allows, for those two
+ * commands) would let `up` save the rejected key.
+ */
+export async function verifyKeyToStore(): Promise<void> {
+    await verifyKey();
+    const s = resolveSettings(fromConfig, process.env);
+    if (useFallback === settingsId(s)) {
+        throw new ConfigurationError(
+            `HeyGen rejected the API key in heygen:apiKey (HTTP 401 at ${s.baseUrl}); HEYGEN_API_KEY is accepted, but \`pulumi up\` would save ` +
+                "the rejected heygen:apiKey with the stack, and `pulumi refresh` and `pulumi destroy` would use it. Set the new key: " +
+                "`pulumi config set --secret heygen:apiKey <new key>`, or remove it (`pulumi config rm heygen:apiKey`) to use HEYGEN_API_KEY alone",
+        );
+    }
+}
+
 async function accepted(apiKey: string, baseUrl: string): Promise<boolean> {
     try {
         await newClient(apiKey, baseUrl).me();

@@ -1,7 +1,8 @@
 // What the serialized shim calls in the provider process: `configure` once, then each kind's handlers.
 import type * as pulumi from "@pulumi/pulumi";
 import { configure as configureSettings, withKeyRecovery } from "./config";
-import { noteCheck, noteDiff, noteId } from "./resources/createOnce";
+import { createdThisRun, noteCheck, noteDiff, noteId, noteReturned } from "./resources/createOnce";
+import { warn } from "./progress";
 import { avatarGroupHandlers } from "./resources/avatarGroup";
 import { consentRequestHandlers } from "./resources/consentRequest";
 import { digitalTwinKind } from "./resources/digitalTwinLook";
@@ -47,12 +48,27 @@ export function run(provider: { kind: ResourceKind }, method: keyof Handlers | "
     if (method === "check") noteCheck(a[0], a[1]);
     else if (method === "diff") noteDiff(a[0], a[2]);
     else if (method !== "create") noteId(a[0]);
+    // The engine deletes a replaced resource after creating its replacement. Should a replacement have come
+    // back with the old object itself (a server replaying the first create's answer, on a machine without the
+    // journal of creates), deleting it would delete the new resource's object: it is kept, and said so.
+    if (method === "delete" && createdThisRun(a[0])) {
+        return warn(
+            `${String(a[1]?.__identity ?? a[0])}: not deleting ${String(a[0])}: the replacement created in this run is that same object (HeyGen answered ` +
+                "its create with the object made before). State now holds it once; to get a new object, change an input that replaces it",
+            a[1]?.__urn,
+        );
+    }
     // A rejected key (a rotated one saved in state) gets a message saying what to do, or HEYGEN_API_KEY.
     return withKeyRecovery(async () => {
         try {
-            return carryUrn(method, a, await (handlers(provider.kind)[method] as (...x: unknown[]) => unknown)(...a));
+            const result = await (handlers(provider.kind)[method] as (...x: unknown[]) => unknown)(...a);
+            if (method === "create") noteReturned(a[0]?.__identity, (result as { id?: unknown } | undefined)?.id);
+            return carryUrn(method, a, result);
         } catch (e) {
-            if (e instanceof PartialCreateError) carryUrn(method, a, { outs: e.properties });
+            if (e instanceof PartialCreateError) {
+                if (method === "create") noteReturned(a[0]?.__identity, e.id);
+                carryUrn(method, a, { outs: e.properties });
+            }
             throw e;
         }
     });
