@@ -26,18 +26,11 @@ export interface AdoptionFacts {
     ownedBefore: boolean;
 }
 
-/** Pure: adopt, make a new object from the source, or fail at preview naming what is missing. */
+/**
+ * Pure: adopt, make a new object from the source, or fail at preview naming what is missing. An object
+ * that is gone is made again whoever had it; one this resource had is replaced, not taken again.
+ */
 export function planAdoption(f: AdoptionFacts): AdoptionPlan {
-    if (f.ownedBefore) {
-        if (f.hasSource) {
-            return { action: "create", warning: `${f.what} replaces ${f.adoptId}, which it adopted earlier (${f.adoptInput}): \`up\` makes a new one from ${f.sourceInput} and deletes ${f.adoptId}` };
-        }
-        return {
-            action: "fail", property: f.sourceInput,
-            reason: `is needed to replace ${f.what}: it adopted ${f.adoptId} (${f.adoptInput}), and a replacement is a new object, made from ${f.sourceInput}. ` +
-                `Declare ${f.sourceInput}, or leave ${f.adoptId} as it is (no \`--replace\`)`,
-        };
-    }
     if (!f.exists) {
         if (f.hasSource) {
             return { action: "create", warning: `${f.what}: ${f.adoptInput} ${f.adoptId} no longer exists in HeyGen, so \`up\` makes it again from ${f.sourceInput} (a new id)` };
@@ -46,6 +39,16 @@ export function planAdoption(f: AdoptionFacts): AdoptionPlan {
             action: "fail", property: f.sourceInput,
             reason: `is needed: ${f.adoptInput} ${f.adoptId} no longer exists in HeyGen (or never did), and without ${f.sourceInput} ${f.what} cannot be made again. ` +
                 `Declare ${f.sourceInput}, fix ${f.adoptInput}, or remove the resource`,
+        };
+    }
+    if (f.ownedBefore) {
+        if (f.hasSource) {
+            return { action: "create", warning: `${f.what} replaces ${f.adoptId}, which it adopted earlier (${f.adoptInput}): \`up\` makes a new one from ${f.sourceInput} and deletes ${f.adoptId}` };
+        }
+        return {
+            action: "fail", property: f.sourceInput,
+            reason: `is needed to replace ${f.what}: it adopted ${f.adoptId} (${f.adoptInput}), and a replacement is a new object, made from ${f.sourceInput}. ` +
+                `Declare ${f.sourceInput}, or leave ${f.adoptId} as it is (no \`--replace\`)`,
         };
     }
     return { action: "adopt" };

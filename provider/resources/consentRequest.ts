@@ -12,7 +12,7 @@ import {
     pick, toDiffResult, unknownReplaceWarnings, UserError, waitUntil, withoutUndefined,
 } from "./common";
 import { warn } from "../progress";
-import { checkKeyAndGroup } from "./looks";
+import { checkKeyAndGroup, tellMoved } from "./looks";
 
 export type ConsentWait = "requested" | "approved";
 
@@ -141,7 +141,9 @@ export const consentRequestHandlers = {
     async read(id: string, props: Record<string, unknown>) {
         const group = await orGone(() => client().getGroup(props.groupId as string));
         if (!group) return {};
-        return { id, props: { ...props, consentStatus: group.consent_status }, inputs: pick(props, INPUTS) };
+        const outs = { ...props, consentStatus: group.consent_status };
+        await tellMoved(props, outs);
+        return { id, props: outs, inputs: pick(props, INPUTS) };
     },
 
     async update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {

@@ -123,9 +123,9 @@ export function movedMessages(before: Record<string, unknown>, after: Record<str
     if (f) (after.firstLookStatus === "failed" ? warnings : notes).push(`first look: ${f[0]} → ${f[1]}`);
     const c = status("consentStatus");
     if (c) (after.consentStatus === "rejected" ? warnings : notes).push(after.consentStatus === "rejected" ? `consent declined (was ${c[0]}); the next \`up\` asks again` : `consent: ${c[0]} → ${c[1]}`);
+    // As of the group's last read: looks this stack added since count too.
     if (typeof before.looksCount === "number" && typeof after.looksCount === "number" && before.looksCount !== after.looksCount) {
-        const d = after.looksCount - before.looksCount;
-        notes.push(`looks: ${before.looksCount} → ${after.looksCount} (${d > 0 ? `${d} added` : `${-d} removed`} in HeyGen)`);
+        notes.push(`looks in the group: ${before.looksCount} → ${after.looksCount}`);
     }
     return { notes, warnings };
 }
