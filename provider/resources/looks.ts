@@ -276,7 +276,7 @@ export function lookHandlers(kind: LookKind) {
             const inputs = withoutUndefined({ ...news, ...source });
             // Two looks of one group with one name: a killed run's look is found again by its name.
             const twin = claim(nameKey(inputs.groupId, inputs.name), inputs.__identity);
-            if (twin) failures.push({ property: "name", reason: `"${String(inputs.name)}" is also the name of ${describeIdentity(twin)} in group ${String(inputs.groupId)}: give the looks of a group distinct names` });
+            if (twin) failures.push({ property: "name", reason: `"${String(inputs.name)}" is also the name of a look managed by ${describeIdentity(twin)} in group ${String(inputs.groupId)}: give the looks of a group distinct names` });
             // With reads only, what would fail at `up`: the key, the group it joins, and the look it adopts
             // (only when the resource is created).
             if (failures.length === 0) failures.push(...(await checkKeyAndGroup(olds, inputs)));

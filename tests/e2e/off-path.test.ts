@@ -151,7 +151,7 @@ export const id = look.lookId;
             const twice = await p.preview();
             assert.notEqual(twice.exitCode, 0);
             // (The second has the first's name in the same group too, which fails it as well.)
-            assert.match(JSON.stringify(twice.diagnostics), /is managed by PhotoLook \\"extra(-again)?\\" in this stack already|is also the name of PhotoLook \\"extra(-again)?\\"/);
+            assert.match(JSON.stringify(twice.diagnostics), /is managed by PhotoLook \\"extra(-again)?\\" in this stack already|is also the name of a look managed by PhotoLook \\"extra(-again)?\\"/);
             fs.writeFileSync(path.join(p.dir, "index.ts"), program(false));
             // Deleted in HeyGen: refresh drops it; without a source, the preview fails naming `image`.
             await control.del(`/_emulator/looks/${extra}`);
@@ -270,7 +270,7 @@ new heygen.PhotoLook("x", { groupId: g.groupId, name: "X", image: { url: "https:
             // Two looks of one group with one name; a consent request for a group with no twin (the engine
             // stops a preview at its first failed check: one preview each).
             for (const [extra, expected] of [
-                [`new heygen.PhotoLook("x2", { groupId: g.groupId, name: "X", image: { url: "https://cdn.example.com/x2.jpg" } });`, /is also the name of PhotoLook \\"x2?\\" in group/],
+                [`new heygen.PhotoLook("x2", { groupId: g.groupId, name: "X", image: { url: "https://cdn.example.com/x2.jpg" } });`, /is also the name of a look managed by PhotoLook \\"x2?\\" in group/],
                 [`new heygen.ConsentRequest("c", { groupId: g.groupId });`, /holds no digital twin, and HeyGen asks for consent only for digital twins/],
             ] as const) {
                 fs.writeFileSync(path.join(p.dir, "index.ts"), `${aliased("ali-renamed", true)}\n${extra}\n`);

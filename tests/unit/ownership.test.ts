@@ -110,3 +110,48 @@ describe("ownership: small rules", () => {
         assert.match(targetedUp(undefined), /pulumi stack --show-urns/);
     });
 });
+
+describe("ownership: accepting a group's new name", () => {
+    it("warns when the first look, named after the group, is renamed with it; not when it has a name of its own", async () => {
+        const { decideGroupDiff } = await import("../../provider/resources/avatarGroup");
+        const firstLook = { type: "photo", image: { url: "https://x.example/a.jpg" } };
+        // Created as "Sarah" (first look named after it), renamed "Sara" in the web app, seen by a refresh.
+        const olds = { name: "Sara", declaredName: "Sarah", firstLook, firstLookName: "Sarah" };
+        const accept = decideGroupDiff(olds, { name: "Sara", firstLook });
+        assert.deepEqual(accept.replaces, []);
+        assert.match(accept.warnings.join(), /accepting the group's name also renames its first look from "Sarah" to "Sara".*set firstLook.name to "Sarah"/);
+        const kept = decideGroupDiff(olds, { name: "Sara", firstLook: { ...firstLook, name: "Sarah" } });
+        assert.deepEqual(kept.warnings, []);
+    });
+});
+
+describe("ownership: a look adopting a group's first look (handlers against the emulator)", () => {
+    it("fails the preview, naming the group that manages it", async function () {
+        this.timeout(20_000);
+        const { startEmulator } = await import("../../emulator");
+        const { configure, run } = await import("../../provider/handlers");
+        const { forgetProcessState } = await import("../../provider/resources/createOnce");
+        const emu = await startEmulator();
+        try {
+            configure({ config: { get: (k: string) => ({ "heygen:apiKey": emu.apiKey, "heygen:baseUrl": emu.url } as Record<string, string>)[k] } } as any);
+            forgetProcessState();
+            forgetOwners();
+            const made = await (await fetch(`${emu.url}/v3/avatars`, {
+                method: "POST", headers: { "X-Api-Key": emu.apiKey, "Content-Type": "application/json" },
+                body: JSON.stringify({ type: "photo", name: "Sarah", file: { type: "url", url: "https://cdn.example.com/s.jpg" } }),
+            })).json() as any;
+            const groupId = made.data.avatar_group.id;
+            const firstLookId = made.data.avatar_item.id;
+            const group = { name: "Sarah", firstLook: { type: "photo", image: { url: "https://cdn.example.com/s.jpg" } }, __identity: "t/dev/heygen:AvatarGroup/sarah" };
+            // The group is in state: the engine diffs it (it owns its first look).
+            await run({ kind: "avatarGroup" }, "diff", [groupId, { ...group, groupId, firstLookId, firstLookName: "Sarah", declaredName: "Sarah" }, group]);
+            const r = (await run({ kind: "photoLook" }, "check", [{}, { groupId, name: "Sarah", adoptLookId: firstLookId, __identity: "t/dev/heygen:PhotoLook/again" }])) as { failures: { property: string; reason: string }[] };
+            // Its name is the first look's, in the same group: that claim speaks first, naming the group.
+            assert.match(r.failures.map((f) => `${f.property}: ${f.reason}`).join(), /^name: "Sarah" is also the name of a look managed by AvatarGroup "sarah"/);
+            const renamed = (await run({ kind: "photoLook" }, "check", [{}, { groupId, name: "Sarah 2", adoptLookId: firstLookId, __identity: "t/dev/heygen:PhotoLook/again2" }])) as { failures: { property: string; reason: string }[] };
+            assert.match(renamed.failures.map((f) => `${f.property}: ${f.reason}`).join(), /adoptLookId: look [0-9a-f]+ is managed by AvatarGroup "sarah" in this stack already/);
+        } finally {
+            await emu.stop();
+        }
+    });
+});
