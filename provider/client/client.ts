@@ -7,7 +7,7 @@ import * as http from "http";
 import * as https from "https";
 import type {
     AssetItem, AvatarGroupItem, AvatarLookItem, CompletedUpload, ConsentRequest, CreateAvatarRequest, CreateAvatarResponse,
-    ConsentResponse, DirectUpload, DirectUploadRequest, ListAssetsQuery, ListGroupsQuery, ListLooksQuery, Page, Single,
+    ConsentResponse, DirectUpload, DirectUploadRequest, ListGroupsQuery, ListLooksQuery, Page, Single,
     UploadedAsset, UserInfo,
 } from "../../api/schema";
 import { ConnectionError, HeyGenError, TimeoutError, errorFromResponse } from "./errors";
@@ -150,10 +150,6 @@ export class HeyGenClient {
     allGroups(query: Omit<ListGroupsQuery, "token"> = {}): AsyncGenerator<AvatarGroupItem> {
         return this.paginate((token) => this.listGroups({ limit: 50, ...query, token }));
     }
-    /** Every asset, page by page (50 a page). */
-    allAssets(): AsyncGenerator<AssetItem> {
-        return this.paginate((token) => this.listAssets({ limit: 50, token }));
-    }
     /** Every look matching the filters, page by page (50 a page). */
     allLooks(query: Omit<ListLooksQuery, "token"> = {}): AsyncGenerator<AvatarLookItem> {
         return this.paginate((token) => this.listLooks({ limit: 50, ...query, token }));
@@ -178,9 +174,6 @@ export class HeyGenClient {
     }
     deleteAsset(assetId: string): Promise<{ id: string }> {
         return this.data({ method: "DELETE", path: `/v3/assets/${enc(assetId)}`, timeout: "writeMs" });
-    }
-    listAssets(query: ListAssetsQuery = {}): Promise<Page<AssetItem>> {
-        return this.page({ method: "GET", path: "/v3/assets", query: { ...query }, timeout: "readMs" });
     }
     /** Begins a direct upload: an asset id and a presigned URL for the bytes. */
     createDirectUpload(body: DirectUploadRequest, idempotencyKey: string): Promise<DirectUpload> {

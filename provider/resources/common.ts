@@ -4,7 +4,7 @@ import { HeyGenError, NotFoundError } from "../client";
 import { verifyKeyToStore } from "../config";
 import { tell, waitReporter } from "../progress";
 
-/** How the engine marks a value not yet known at preview (pulumi-dynamic.md, pitfall 4). */
+/** How the engine marks a value not yet known at preview (the SDK's `unknownValue` in a dynamic provider's inputs). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export const isUnknown = (v: unknown): boolean => v === UNKNOWN;
@@ -50,7 +50,7 @@ export interface DiffDecision {
 }
 
 /**
- * Compares old state (which holds the old inputs, see pulumi-dynamic.md: `olds` are outputs) with new
+ * Compares old state (which holds the old inputs: a dynamic provider's `olds` are its outputs) with new
  * inputs. An unknown new value counts as a change. Inputs that are neither updatable nor replacing
  * (outputs, and adoption ids, which matter only at create) are ignored.
  */
@@ -180,7 +180,7 @@ export function pick<T extends object>(o: T, keys: readonly string[]): Partial<T
 
 /**
  * The engine records a resource as created-but-failed when create throws an error carrying its id and
- * properties (pulumi-dynamic.md). The properties must include `__provider`, which the engine does not
+ * properties (the dynamic-provider host passes `id`, `properties` and `reasons` on). The properties must include `__provider`, which the engine does not
  * add back on this path, or later reads and deletes could not find their code.
  */
 export class PartialCreateError extends Error {
