@@ -34,7 +34,7 @@ export interface UrlSource<M extends MediaType = MediaType> extends Omit<NoOther
 export interface PathSource<M extends MediaType = MediaType> extends Omit<NoOtherSource, "path"> {
     /** A local file, relative to the project directory (where Pulumi.yaml is); uploaded as an asset at create. */
     path: Input<string>;
-    /** The file's type; by default from its extension (`.jpg`, `.jpeg`, `.png`, `.mp4`, `.mov`, `.webm`). */
+    /** The file's type, when given: checked against its bytes, which decide (HeyGen reads the type from them, not from the name). */
     mediaType?: Input<M>;
 }
 
