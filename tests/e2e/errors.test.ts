@@ -17,7 +17,7 @@ export const groupId = g.groupId;
 `;
 
 /** Stack frames as Node prints them: a line starting with spaces, then `at `. */
-const FRAME = /^\s+at /m;
+const FRAME = /^[ \t]+at \S/m;
 
 const closedPort = () =>
     new Promise<number>((resolve) => {
@@ -43,6 +43,8 @@ function shownOnce(r: RunResult, text: string | RegExp): void {
     const holding = all.filter((d) => (typeof text === "string" ? d.message.includes(text) : text.test(d.message)));
     assert.equal(holding.length, 1, `exactly one diagnostic says it; got ${holding.length}:\n${all.map((d) => `[${d.severity}] ${d.message}`).join("\n")}`);
     assert.doesNotMatch(holding[0].message, /\n.*\n.*\n/, "one message, not a dump");
+    // In --json output a message's lines are escaped: look in each diagnostic as well as in the raw output.
+    for (const d of all) assert.doesNotMatch(d.message, FRAME, `no stack frames: [${d.severity}] ${d.message}`);
     assert.doesNotMatch(r.stdout + r.stderr, FRAME, `no stack frames:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-2000)}`);
 }
 
