@@ -33,7 +33,7 @@ export const photoKind: LookKind = singleFileKind({
     createType: "photo",
     avatarType: "photo_avatar",
     input: "image",
-    file: "image",
+    file: "photo", // at least 512×512, checked at preview
     renamable: true,
     defaultWait: "trained",
     defaultTimeoutSeconds: 900,
