@@ -64,11 +64,11 @@ export function run(provider: { kind: ResourceKind }, method: keyof Handlers | "
     return withKeyRecovery(async () => {
         try {
             const result = await (handlers(provider.kind)[method] as (...x: unknown[]) => unknown)(...a);
-            if (method === "create") noteReturned(a[0]?.__identity, (result as { id?: unknown } | undefined)?.id);
+            if (method === "create") await noteReturned(a[0]?.__identity, (result as { id?: unknown } | undefined)?.id);
             return carryUrn(method, a, result);
         } catch (e) {
             if (e instanceof PartialCreateError) {
-                if (method === "create") noteReturned(a[0]?.__identity, e.id);
+                if (method === "create") await noteReturned(a[0]?.__identity, e.id);
                 carryUrn(method, a, { outs: e.properties });
             }
             throw e;

@@ -5,14 +5,16 @@
 // and is not kept in the summary, which suits progress. With a URN (the hidden input `__urn`, see identity.ts) the engine shows it on that resource's
 // row; without, on the stack's. Without an engine (tests calling handlers directly) they go to stderr,
 // which the engine shows too.
+import { engineAddress } from "./engineLink";
+
 type Severity = "info" | "warning";
 type Send = (message: string, ephemeral: boolean, urn: string, severity: Severity) => Promise<void>;
 
 let send: Send | undefined;
 
 function engineSender(): Send | undefined {
-    const addr = process.argv[2];
-    if (!/dynamic-provider/.test(process.argv[1] ?? "") || !addr || !/^[\w.\-\[\]:]+:\d+$/.test(addr)) return undefined;
+    const addr = engineAddress();
+    if (!addr) return undefined;
     try {
         const from = { paths: [require.resolve("@pulumi/pulumi")] };
         const grpc = require(require.resolve("@grpc/grpc-js", from));

@@ -27,6 +27,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { AvatarLookItem } from "../../api/schema";
 import { BadRequestError, ConnectionError, type HeyGenClient, ServerError, TimeoutError, newIdempotencyKey } from "../client";
+import { engineAlive } from "../engineLink";
 import { resolveLocal } from "../files";
 import { pollDelay } from "./common";
 
@@ -129,15 +130,54 @@ export function noteId(id: unknown): void {
 
 /**
  * Called when a create's answer goes to the engine (a success, or a partial create, which the engine also
- * records): from now on the object is in state, and a later create of this resource must not take it.
+ * records): from now on the object is in state, and a later create of this resource must not take it. An
+ * answer reaches state only if the engine is there to record it: a killed engine's provider process can
+ * live on for a moment and finish creates whose answers go nowhere. So the journal says `returned` only
+ * while the engine listens, and takes it back for the answers of the last seconds should the engine be
+ * found gone (watched while such answers are recent) or the process end at the engine's going (the engine
+ * itself ends it with SIGKILL after a run, which runs no handler).
  */
-export function noteReturned(identity: unknown, id: unknown): void {
+export async function noteReturned(identity: unknown, id: unknown): Promise<void> {
     if (typeof id !== "string" || !id) return;
     created.add(id);
     taken.add(id);
     if (typeof identity !== "string" || !identity) return;
-    const e = journal.read(identity);
-    journal.write({ identity, at: e?.at ?? Date.now(), generation: e?.generation ?? 1, id, returned: true });
+    if (!(await engineAlive())) return; // the answer goes nowhere: the next run recovers the object
+    const before = journal.read(identity);
+    journal.write({ identity, at: before?.at ?? Date.now(), generation: before?.generation ?? 1, id, returned: true });
+    recentlyReturned.push({ identity, before, at: Date.now() });
+    watchEngine();
+}
+
+/**
+ * How long after its answer a create's `returned` may still be taken back. The engine records an answer
+ * within milliseconds; a longer window would take back the last answers of runs that ended normally where
+ * the SDK's own launcher leaves the provider process running after the engine is gone (a replacement of
+ * such a resource by the very next command then finds its object, which the delete guard keeps).
+ */
+export const UNCONFIRMED_MS = 1_000;
+const recentlyReturned: { identity: string; before: JournalEntry | undefined; at: number }[] = [];
+let watching: ReturnType<typeof setInterval> | undefined;
+
+/** The engine gone: the recent answers may not be in state; their entries go back to what they were. */
+function takeBackRecent(now = Date.now()): void {
+    for (const r of recentlyReturned.splice(0)) {
+        if (now - r.at > UNCONFIRMED_MS) continue;
+        if (r.before) journal.write(r.before);
+        else journal.drop(r.identity);
+    }
+}
+
+function watchEngine(): void {
+    if (watching) return;
+    process.once("exit", () => takeBackRecent());
+    watching = setInterval(() => {
+        const now = Date.now();
+        while (recentlyReturned.length && now - recentlyReturned[0].at > UNCONFIRMED_MS) recentlyReturned.shift();
+        if (!recentlyReturned.length) return;
+        void engineAlive().then((alive) => alive || takeBackRecent());
+    }, 200);
+    watching.unref();
 }
 
 /** Whether a create of this run handed this id to the engine (see handlers.ts: such an object is never deleted). */

@@ -96,10 +96,10 @@ describe("end to end (real engine, emulator)", function () {
             assert.equal(creates.length, 4, "one create per look, no duplicates");
         });
 
-        it("previews again with no changes and no request at all", async () => {
+        it("previews again with no changes and one request: the key's check (a bad key must never pass a preview)", async () => {
             const plan = await p.preview();
             assert.deepEqual(plan.changeSummary, { same: 6 });
-            assert.deepEqual(await log(), []);
+            assert.deepEqual((await log()).map((e) => `${e.method} ${e.path}`), ["GET /v3/users/me"]);
         });
 
         it("renames a look in place: preview says update, up sends one PATCH", async () => {
@@ -144,8 +144,8 @@ describe("end to end (real engine, emulator)", function () {
             await log();
             const up = await p.apply("up");
             assert.equal(up.result, "succeeded");
-            // dreamy's create sends its key again: the replay names the deleted look, so one more POST makes it anew.
-            assert.deepEqual(writes(await log()).sort(), ["PATCH /v3/avatars/looks/:id", "POST /v3/avatars", "POST /v3/avatars"]);
+            // dreamy's create: the journal says its last create reached the engine, so it takes the next key (one POST).
+            assert.deepEqual(writes(await log()).sort(), ["PATCH /v3/avatars/looks/:id", "POST /v3/avatars"]);
             const dreamy = ((await p.outputs()) as any).lookIds.dreamy;
             assert.notEqual(dreamy, out.lookIds.dreamy);
             assert.equal((await control.get(`/v3/avatars/looks/${dreamy}`)).status, 200, "the recorded look exists");
