@@ -11,6 +11,9 @@ export const MEDIA_TYPES = {
     srt: "application/x-subrip",
 } as const;
 
+/** What `/_files/` serves for a picture the emulator does not hold. */
+export const PNG_1x1 = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYPj/HwADAgH/AxNRWQAAAABJRU5ErkJggg==", "base64");
+
 export function sniffMediaType(b: Buffer): string | undefined {
     const at = (i: number, ...bytes: number[]) => bytes.every((x, k) => b[i + k] === x);
     if (at(0, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return MEDIA_TYPES.png;

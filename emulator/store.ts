@@ -136,6 +136,7 @@ export class Store {
             if (loaded.version !== 1) throw new Error(`${this.file}: unknown state version ${loaded.version}`);
             this.state = loaded;
             this.blobs.prune((id) => !!this.state.assets[id]);
+            this.blobs.prunePreviews((id) => !!this.state.looks[id]);
             return;
         }
         this.reset();
@@ -151,6 +152,7 @@ export class Store {
         this.state = emptyState();
         seedPublic(this.state);
         this.blobs?.prune(() => false);
+        this.blobs?.prunePreviews(() => false);
         this.touch();
         this.flush();
     }
