@@ -11,8 +11,8 @@ export const MEDIA_TYPES = {
     srt: "application/x-subrip",
 } as const;
 
-/** What `/_files/` serves for a picture the emulator does not hold. */
-export const PNG_1x1 = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYPj/HwADAgH/AxNRWQAAAABJRU5ErkJggg==", "base64");
+/** What `/_files/` serves for a picture the emulator does not hold: a valid 1x1 grey PNG (strict decoders read it too). */
+export const PNG_1x1 = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4AWM4c+bMfwAIMANkdsI9aQAAAABJRU5ErkJggg==", "base64");
 
 export function sniffMediaType(b: Buffer): string | undefined {
     const at = (i: number, ...bytes: number[]) => bytes.every((x, k) => b[i + k] === x);
