@@ -17,7 +17,7 @@ export interface Budget {
     downloads: number;
 }
 
-export const DEFAULT_BUDGET: Budget = { pictures: 400, bytes: 4 * 1024 * 1024, ms: 8000, downloads: 8 };
+export const DEFAULT_BUDGET: Budget = { pictures: 300, bytes: 4 * 1024 * 1024, ms: 4000, downloads: 8 };
 
 export interface ReportOptions {
     projectDir: string;

@@ -122,12 +122,20 @@ describe("pulumi-heygen review: the report of a preview, in a real browser", fun
     it("a first preview: every look to create, each a training, nothing breaks", async () => {
         const r = await preview("create.json");
         assert.equal(r.code, 0, r.stderr);
-        const { md } = await review("create.json", "create");
+        const { md, htmlFile } = await review("create.json", "create");
         assert.match(md, /^<!-- pulumi-heygen review -->\n### HeyGen avatars: 5 to create\n/);
         assert.match(md, /\*\*Cost:\*\* 5 trainings started/);
         assert.match(md, /\*\*Breaks:\*\* no id changes\./);
         assert.match(md, /#### Sarah\n/);
         assert.match(md, /inline bytes, sha256 `[0-9a-f]{12}`…/, "base64 bytes are shown by their hash");
+        const page = await readPage(htmlFile);
+        assert.deepEqual(page.rows.map((row) => `${row.change} ${row.resource}`), ["create sarah", "create casual", "create keep", "create old", "create studio"]);
+        const shown = Object.fromEntries(page.rows.map((row) => [row.resource, row.pictures]));
+        for (const [name, colour] of [["sarah", COLOURS.head], ["casual", COLOURS.renamed], ["keep", COLOURS.keep], ["studio", COLOURS.before]] as const) {
+            assert.equal(shown[name].length, 1, name);
+            assert.ok(shown[name][0].loaded && close(shown[name][0].rgb, colour), `${name}: ${JSON.stringify(shown[name][0])}`);
+        }
+        assert.match(shown.old[0].missing, /inline bytes, sha256 [0-9a-f]{64}: given as base64 in the program, never stored/);
         const up = await p.apply("up");
         assert.equal(up.result, "succeeded", up.stdout.slice(-2000));
         const state = await p.exportState();
