@@ -31,6 +31,13 @@ const COLOURS: Record<string, Rgb> = {
     head: [205, 165, 125], keep: [120, 120, 120], before: [30, 90, 200], after: [210, 40, 40], renamed: [30, 160, 60], gone: [220, 200, 40], added: [150, 60, 180],
 };
 
+interface PageRow {
+    change: string | null;
+    resource: string | null;
+    text: string;
+    pictures: { caption: string; loaded: boolean; width: number; rgb: number[]; missing: string }[];
+}
+
 const close = (a: number[], b: number[]) => a.every((x, i) => Math.abs(x - b[i]) <= 24);
 
 describe("pulumi-heygen review: the report of a preview, in a real browser", function () {
@@ -59,14 +66,15 @@ describe("pulumi-heygen review: the report of a preview, in a real browser", fun
         try {
             await page.goto(`file://${htmlFile}`);
             await page.waitForLoadState("load");
-            const rows = await page.$$eval("table.group tr", (trs) => trs.map((tr) => ({
+            // Runs in the page (this project compiles without the DOM's types, hence the `any`s).
+            const rows: PageRow[] = await page.$$eval("table.group tr", (trs: any[]) => trs.map((tr: any) => ({
                 change: tr.getAttribute("data-change"),
                 resource: tr.getAttribute("data-resource"),
-                text: (tr as HTMLElement).innerText,
-                pictures: [...tr.querySelectorAll("figure")].map((f) => {
+                text: tr.innerText as string,
+                pictures: [...tr.querySelectorAll("figure")].map((f: any) => {
                     const img = f.querySelector("img");
                     if (!img) return { caption: f.querySelector("figcaption")?.textContent ?? "", loaded: false, width: 0, rgb: [] as number[], missing: f.textContent ?? "" };
-                    const c = document.createElement("canvas");
+                    const c = (globalThis as any).document.createElement("canvas");
                     c.width = img.naturalWidth;
                     c.height = img.naturalHeight;
                     const ctx = c.getContext("2d")!;

@@ -24,7 +24,7 @@ const img = (p: string) => ({ path: p, sha256: "ab".repeat(32), size: 10, mediaT
 /** A step as the engine writes it, with only what the review reads. */
 function step(op: string, type: string, name: string, o: { old?: Record<string, any>; oldOut?: Record<string, any>; next?: Record<string, any>; id?: string; reasons?: string[]; groupDep?: string } = {}): PreviewStep {
     const urn = URN(type, name);
-    const deps = o.groupDep ? { groupId: [o.groupDep] } : {};
+    const deps: Record<string, string[]> = o.groupDep ? { groupId: [o.groupDep] } : {};
     return {
         op, urn,
         oldState: o.old ? { urn, type: `pulumi-nodejs:dynamic/heygen:${type}`, id: o.id, inputs: o.old, outputs: { ...o.old, ...o.oldOut }, propertyDependencies: deps } : undefined,
