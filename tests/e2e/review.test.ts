@@ -138,7 +138,7 @@ describe("pulumi-heygen review: the report of a preview, in a real browser", fun
         assert.match(md, /inline bytes, sha256 `[0-9a-f]{12}`…/, "base64 bytes are shown by their hash");
         const page = await readPage(htmlFile);
         assert.deepEqual(page.rows.map((row) => `${row.change} ${row.resource}`), ["create sarah", "create casual", "create keep", "create old", "create studio"]);
-        const shown = Object.fromEntries(page.rows.map((row) => [row.resource, row.pictures]));
+        const shown: Record<string, PageRow["pictures"]> = Object.fromEntries(page.rows.map((row) => [row.resource ?? "", row.pictures]));
         for (const [name, colour] of [["sarah", COLOURS.head], ["casual", COLOURS.renamed], ["keep", COLOURS.keep], ["studio", COLOURS.before]] as const) {
             assert.equal(shown[name].length, 1, name);
             assert.ok(shown[name][0].loaded && close(shown[name][0].rgb, colour), `${name}: ${JSON.stringify(shown[name][0])}`);
@@ -182,7 +182,7 @@ describe("pulumi-heygen review: the report of a preview, in a real browser", fun
         assert.match(md, /\n2 unchanged\./, "the group and the look kept");
 
         const page = await readPage(htmlFile, SCREENSHOT);
-        const byResource = Object.fromEntries(page.rows.map((row) => [row.resource, row]));
+        const byResource: Record<string, PageRow> = Object.fromEntries(page.rows.map((row) => [row.resource ?? "", row]));
         assert.deepEqual(page.rows.map((row) => `${row.change} ${row.resource}`).sort(), ["create added", "delete old", "rename casual", "replace studio"]);
         for (const row of page.rows) for (const pic of row.pictures) assert.ok(pic.loaded, `${row.resource}: "${pic.caption}" loads (${pic.missing})`);
         const colours = (name: string) => byResource[name].pictures.map((x) => x.rgb);
