@@ -105,6 +105,17 @@ describe("review: the Markdown of each kind of change", () => {
         assert.match(md, /every look in it is replaced too/);
     });
 
+    it("without --show-sames, an unchanged group is named by its resource name", () => {
+        const md = renderMarkdown(review({
+            steps: [step("update", "PhotoLook", "casual", { id: "L1", old: { name: "Casual", groupId: "G1", image: img("c.png") }, next: { name: "Weekend", groupId: "G1", image: img("c.png") }, reasons: ["name"], groupDep: GROUP })],
+            changeSummary: { same: 3, update: 1 },
+        }));
+        assert.match(md, /#### group `sarah` \(group `G1`\)/);
+        assert.match(md, /✏️ rename<br>Casual → Weekend \| Weekend \(`casual`\)/);
+        assert.match(md, /\*\*Breaks:\*\* no id changes\./);
+        assert.match(md, /\n3 unchanged\./);
+    });
+
     it("a prompt look renamed is a replacement, its prompt change marked", () => {
         const md = renderMarkdown(review({
             steps: [step("replace", "PromptLook", "dreamy", { id: "P1", old: { name: "Dreamy", groupId: "G1", prompt: "in a meadow" }, next: { name: "Dreamier", groupId: "G1", prompt: "on a beach" }, reasons: ["name", "prompt"] })],
@@ -180,6 +191,8 @@ describe("review: pictures from bad input are a line, never a crash", () => {
         fs.writeFileSync(path.join(dir, "damaged.png"), damaged);
         fs.writeFileSync(path.join(dir, "cut.png"), pngOf([1, 2, 3]).subarray(0, 12));
         fs.mkdirSync(path.join(dir, "folder.png"));
+        fs.closeSync(fs.openSync(path.join(dir, "big.jpg"), "w"));
+        fs.truncateSync(path.join(dir, "big.jpg"), 65 * 1024 * 1024); // sparse: no disk, no time
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -202,6 +215,7 @@ describe("review: pictures from bad input are a line, never a crash", () => {
         assert.equal(line("folder.png"), "`folder.png` is not a file");
         assert.equal(line("text.png"), "`text.png` is not a PNG or JPEG image: it is text");
         assert.equal(line("anim.png"), "`anim.png` is not a PNG or JPEG image: it is a GIF (HeyGen takes PNG or JPEG)");
+        assert.equal(line("big.jpg"), "`big.jpg` is 65 MB: too large to show here (over 64 MB)");
         assert.equal(line("huge.png"), "`huge.png` is 30000x30000 pixels: too large to show here (over 50 megapixels)");
         assert.match(line("damaged.png"), /^`damaged.png` could not be decoded as PNG \(.+\)$/);
         assert.equal(line("cut.png"), "`cut.png` is not a whole image: its header is cut short");
