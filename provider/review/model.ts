@@ -268,7 +268,10 @@ const SKIP_TYPES = /^pulumi:(pulumi:Stack|providers:)/;
 
 /** The whole review of a preview. */
 export function review(preview: PreviewJson): Review {
-    const steps = (preview.steps ?? []).filter((s) => s && typeof s.urn === "string");
+    // Whatever the input holds, a review comes out: odd entries are dropped, not trusted.
+    const steps = (Array.isArray(preview.steps) ? preview.steps : [])
+        .filter((s) => s && typeof s === "object" && typeof s.urn === "string")
+        .map((s) => ({ ...s, op: typeof s.op === "string" ? s.op : "unknown" }));
     // A replacement can show as up to three steps: keep one per URN, the most telling.
     const byUrn = new Map<string, PreviewStep>();
     for (const s of steps) {
@@ -294,7 +297,9 @@ export function review(preview: PreviewJson): Review {
         const name = str(s.newState?.inputs?.name) ?? str(s.oldState?.outputs?.name) ?? str(s.oldState?.inputs?.name);
         groupNames.set(s.urn, name ?? parseUrn(s.urn).name);
     }
-    const diagnostics = (preview.diagnostics ?? []).filter((d) => d && typeof d.message === "string");
+    const diagnostics = (Array.isArray(preview.diagnostics) ? preview.diagnostics : [])
+        .filter((d) => d && typeof d.message === "string")
+        .map((d) => ({ ...d, severity: typeof d.severity === "string" ? d.severity : "info", urn: typeof d.urn === "string" ? d.urn : undefined }));
     const rows: Row[] = [];
     const plain: PlainRow[] = [];
     let unchanged = 0;
@@ -309,6 +314,11 @@ export function review(preview: PreviewJson): Review {
         const change = changeOf(s.op, adopting, renamed);
         const diags = diagnostics.filter((d) => d.urn === s.urn);
         if (change === "same" && diags.length === 0) {
+            unchanged++;
+            continue;
+        }
+        // An unchanged look with a warning (a drift HeyGen cannot undo): the warning is listed, the look is unchanged.
+        if (kind && change === "same") {
             unchanged++;
             continue;
         }

@@ -163,6 +163,19 @@ describe("review: the Markdown of each kind of change", () => {
         assert.match(renderMarkdown(review(parsePreview("[1,2]"))), /JSON but not a preview/);
     });
 
+    it("odd input is dropped, never a crash", async () => {
+        for (const odd of [{ steps: 5 }, { steps: [null, { urn: 3 }, { op: 5, urn: "x" }, { op: "create", urn: URN("PhotoLook", "a"), newState: { inputs: { name: 7, image: { path: 9 } } } }] }, { diagnostics: "x" }, { diagnostics: [null, { message: "m" }] }]) {
+            const report = await makeReport(odd as any, { projectDir: os.tmpdir() });
+            assert.ok(report.markdown.startsWith(MARKER) && report.html.includes("</html>"), JSON.stringify(odd));
+        }
+    });
+
+    it("a warning on an unchanged look is listed; the look counts as unchanged", () => {
+        const r = review({ steps: [step("same", "PromptLook", "dreamy", { id: "P1", old: { name: "Dreamy" }, next: { name: "Dreamy" } })], diagnostics: [{ urn: URN("PromptLook", "dreamy"), severity: "warning", message: "warning: named \"Dreamy (web)\" in HeyGen" }] });
+        assert.deepEqual([r.groups.length, r.plain.length, r.unchanged], [0, 0, 1]);
+        assert.match(renderMarkdown(r), /- \*\*warning\*\* \(`dreamy`\): named "Dreamy \(web\)" in HeyGen/);
+    });
+
     it("past GitHub's 65,536 characters, a plain summary that fits", () => {
         const steps = Array.from({ length: 3000 }, (_, i) => step("replace", "PhotoLook", `look-${i}`, { id: `L${i}`, old: { name: `Look ${i} ${"x".repeat(40)}`, groupId: "G1", image: img(`m/${i}.png`) }, next: { name: `Look ${i} ${"x".repeat(40)}`, groupId: "G1", image: img(`m/${i}b.png`) }, reasons: ["image"] }));
         const md = renderMarkdown(review({ steps }));
@@ -171,6 +184,9 @@ describe("review: the Markdown of each kind of change", () => {
         assert.match(md, /too long for a comment/);
         assert.match(md, /\*\*Cost:\*\* 3000 trainings started/);
         assert.match(md, /- … and \d+ more \(all in the HTML page\)/);
+        const manyGroups = renderMarkdown(review({ steps: Array.from({ length: 2000 }, (_, i) => step("create", "AvatarGroup", `g${i}`, { next: { name: `Group ${i} ${"y".repeat(60)}`, firstLook: { type: "photo", image: img("a.png") } } })) }));
+        assert.ok(manyGroups.length < COMMENT_LIMIT, `${manyGroups.length} characters`);
+        assert.match(manyGroups, /\| … and 1800 more groups \|/);
     });
 });
 
