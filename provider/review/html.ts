@@ -116,8 +116,8 @@ td.op{width:80px}td.pics{width:560px}
 .picrow{display:flex;gap:10px;flex-wrap:wrap;align-items:flex-start}
 figure{margin:0;max-width:256px}figure img{display:block;max-width:256px;max-height:256px;border:1px solid #d0d7de;border-radius:6px}
 figure.old img{opacity:.85}figcaption{font-size:12px;color:#656d76}
-.nopic{width:180px;min-height:60px;border:1px dashed #d0d7de;border-radius:6px;padding:8px;font-size:12px;color:#953800;background:#fff8f2}
-.prompt{margin:6px 0;padding:6px 8px;background:#f6f8fa;border-radius:6px}del{background:#ffebe9;color:#a40e26}ins{background:#dafbe1;color:#116329;text-decoration:none}
+.nopic{overflow-wrap:anywhere;width:180px;min-height:60px;border:1px dashed #d0d7de;border-radius:6px;padding:8px;font-size:12px;color:#953800;background:#fff8f2}
+.prompt{margin:6px 0;padding:6px 8px;background:#f6f8fa;border-radius:6px}del{background:#ffebe9;color:#a40e26;margin-right:2px}ins{background:#dafbe1;color:#116329;text-decoration:none}
 .breaks,strong.breaks{color:#a40e26}.failed{background:#ffebe9;padding:8px;border-radius:6px}
 .diag{margin:4px 0;padding:4px 8px;border-radius:6px}.diag.error{background:#ffebe9}.diag.warning{background:#fff8c5}.diag pre{white-space:pre-wrap;margin:4px 0}
 .warn{color:#953800}ul{margin:4px 0;padding-left:18px}code{font-size:12px;background:#f6f8fa;padding:0 3px;border-radius:3px}

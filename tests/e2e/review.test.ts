@@ -232,6 +232,7 @@ describe("pulumi-heygen review: the report of a preview, in a real browser", fun
         assert.notEqual(r.code, 0, "the preview fails");
         const { md, htmlFile } = await review("failed.json", "failed");
         assert.match(md, /> \*\*The preview failed\*\*/);
+        assert.match(md, /^### HeyGen avatars: (the preview failed|.*to create.*)\n/m);
         assert.match(md, /- \*\*error\*\* \(`broken`\): .*file 'media\/not-there\.png' does not exist/);
         const page = await readPage(htmlFile);
         assert.ok(page.failed, "the page shows the failure");

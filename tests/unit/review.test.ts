@@ -158,6 +158,7 @@ describe("review: the Markdown of each kind of change", () => {
     it("a preview that is not JSON, or empty, is a failed preview with a clear line", () => {
         const notJson = review(parsePreview("error: no stack named 'dev' found\n"));
         assert.ok(notJson.failed);
+        assert.match(renderMarkdown(notJson), /^### HeyGen avatars: the preview failed$/m);
         assert.match(renderMarkdown(notJson), /- \*\*error\*\*: the preview's output is not JSON: error: no stack named 'dev' found/);
         assert.match(renderMarkdown(review(parsePreview(""))), /the preview printed nothing/);
         assert.match(renderMarkdown(review(parsePreview("[1,2]"))), /JSON but not a preview/);
