@@ -42,7 +42,9 @@ export const message = (d: { message: string; severity: string }) => d.message.r
 export function summaryLine(r: Review): string {
     const parts = CHANGES.filter((c) => r.counts[c] > 0).map((c) => `${r.counts[c]} to ${VERB[c]}`);
     const plain = r.plain.length ? [`${r.plain.length} other resource${r.plain.length === 1 ? "" : "s"}`] : [];
-    return [...parts, ...plain].join(", ") || (r.failed ? "the preview failed" : "no changes to avatars");
+    const planned = [...parts, ...plain].join(", ");
+    if (r.failed) return `the preview failed${planned ? ` (planned before it stopped: ${planned})` : ""}`;
+    return planned || "no changes to avatars";
 }
 
 export function costLine(r: Review): string {

@@ -159,6 +159,8 @@ describe("review: the Markdown of each kind of change", () => {
         const notJson = review(parsePreview("error: no stack named 'dev' found\n"));
         assert.ok(notJson.failed);
         assert.match(renderMarkdown(notJson), /^### HeyGen avatars: the preview failed$/m);
+        const partly = review({ steps: [step("create", "PhotoLook", "a", { next: { name: "A", groupId: "G1", image: img("a.png") } })], diagnostics: [{ severity: "error", message: "boom" }] });
+        assert.match(renderMarkdown(partly), /^### HeyGen avatars: the preview failed \(planned before it stopped: 1 to create\)$/m);
         assert.match(renderMarkdown(notJson), /- \*\*error\*\*: the preview's output is not JSON: error: no stack named 'dev' found/);
         assert.match(renderMarkdown(review(parsePreview(""))), /the preview printed nothing/);
         assert.match(renderMarkdown(review(parsePreview("[1,2]"))), /JSON but not a preview/);
