@@ -185,6 +185,7 @@ describe("pulumi-heygen review: the report of a preview, in a real browser", fun
         assert.match(md, /\n2 unchanged\./, "the group and the look kept");
 
         const page = await readPage(htmlFile, SCREENSHOT);
+        console.log(`      screenshot of the page: ${SCREENSHOT}`);
         const byResource: Record<string, PageRow> = Object.fromEntries(page.rows.map((row) => [row.resource ?? "", row]));
         assert.deepEqual(page.rows.map((row) => `${row.change} ${row.resource}`).sort(), ["create added", "delete old", "rename casual", "replace studio"]);
         for (const row of page.rows) for (const pic of row.pictures) assert.ok(pic.loaded, `${row.resource}: "${pic.caption}" loads (${pic.missing})`);
