@@ -48,6 +48,10 @@ export class BlobStore {
         fs.writeFileSync(this.previewFile(lookId), bytes);
     }
 
+    removePreview(lookId: string): void {
+        fs.rmSync(this.previewFile(lookId), { force: true });
+    }
+
     /** Drops the previews of looks that no longer exist (all of them on reset). */
     prunePreviews(keep: (lookId: string) => boolean): void {
         for (const f of fs.readdirSync(this.previewsDir)) if (!keep(f)) fs.rmSync(path.join(this.previewsDir, f), { force: true });

@@ -261,6 +261,7 @@ export class Store {
     deleteLook(id: string): boolean {
         const look = this.state.looks[id];
         delete this.state.looks[id];
+        this.blobs.removePreview(id);
         this.touch();
         if (look && this.looksOf(look.group_id).length === 0) {
             delete this.state.groups[look.group_id];
@@ -270,7 +271,10 @@ export class Store {
     }
 
     deleteGroup(id: string): void {
-        for (const l of this.looksOf(id)) delete this.state.looks[l.id];
+        for (const l of this.looksOf(id)) {
+            delete this.state.looks[l.id];
+            this.blobs.removePreview(l.id);
+        }
         delete this.state.groups[id];
         this.touch();
     }

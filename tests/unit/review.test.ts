@@ -385,5 +385,10 @@ describe("review: the emulator serves real pictures", () => {
         const c = await picture(fromUrl.body.data.avatar_item.id);
         assert.equal(c.type, "image/png");
         assert.equal(c.bytes.length < 100, true, "a 1x1 placeholder: the emulator cannot download");
+        // A deleted look's copy goes with it.
+        const id = fromAsset.body.data.avatar_item.id;
+        const url = (await api.get(`/v3/avatars/looks/${id}`)).body.data.preview_image_url;
+        assert.equal((await api.del(`/v3/avatars/looks/${id}`)).status, 200);
+        assert.ok((await fetch(url).then((r) => r.arrayBuffer())).byteLength < 100, "the placeholder once the look is gone");
     });
 });
