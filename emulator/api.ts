@@ -8,7 +8,7 @@ import {
     DirectUploadRequest, LIMITS, ListAssetsQuery, ListGroupsQuery, ListLooksQuery, UpdateLookRequest, docUrl,
 } from "../api/schema";
 import { UploadRejected } from "./blobs";
-import { MEDIA_TYPES, download, imageSize, isImage, isVideo, sniffMediaType, trainingOutcome } from "./media";
+import { MEDIA_TYPES, PNG_1x1, download, imageSize, isImage, isVideo, sniffMediaType, trainingOutcome } from "./media";
 import { type AssetRecord, type GroupRecord, type LookRecord, type Store, newId, nowSeconds } from "./store";
 
 export class ApiError extends Error {
@@ -132,7 +132,8 @@ export function registerApi(app: FastifyInstance, { store, createMs, ignoreIdemp
     };
 
     // ---- files given as url / asset_id / base64 ----
-    type Resolved = { mediaType: string; url?: string; assetId?: string; width?: number; height?: number };
+    // `picture`: the image's bytes when the emulator holds them (an asset, base64), kept as the look's preview.
+    type Resolved = { mediaType: string; url?: string; assetId?: string; width?: number; height?: number; picture?: () => Buffer };
     function resolveFile(f: FileInput, wanted: "image" | "video", param: string): Resolved {
         const fits = (t: string) => (wanted === "image" ? isImage(t) : isVideo(t));
         const need = wanted === "image" ? "a JPEG or PNG image" : "an MP4 or WebM video";
@@ -147,7 +148,8 @@ export function registerApi(app: FastifyInstance, { store, createMs, ignoreIdemp
             if (!a) throw new ApiError(404, "asset_not_found", `Asset ${f.asset_id} not found`, param);
             if (a.status === "pending_upload") throw bad(`asset ${a.id} is not complete: PUT its bytes, then POST /v3/assets/${a.id}/complete`, param);
             if (!fits(a.mime_type)) throw bad(`${param} must be ${need}; asset ${a.id} is ${a.mime_type}`, param);
-            return { mediaType: a.mime_type, assetId: a.id, width: a.width, height: a.height };
+            const picture = isImage(a.mime_type) && a.size_bytes <= LIMITS.assetMaxBytes ? () => fs.readFileSync(store.blobs.file(a.id)) : undefined;
+            return { mediaType: a.mime_type, assetId: a.id, width: a.width, height: a.height, picture };
         }
         if (!/^[A-Za-z0-9+/=\s]+$/.test(f.data)) throw bad(`${param}.data is not valid base64`, `${param}.data`);
         const bytes = Buffer.from(f.data, "base64");
@@ -158,7 +160,7 @@ export function registerApi(app: FastifyInstance, { store, createMs, ignoreIdemp
             throw bad(`${param}.media_type is ${f.media_type} but the data is ${sniffed}`, `${param}.media_type`);
         }
         if (!fits(sniffed)) throw bad(`${param} must be ${need}; got ${sniffed}`, param);
-        return { mediaType: sniffed, ...imageSize(bytes) };
+        return { mediaType: sniffed, ...imageSize(bytes), picture: () => bytes };
     }
 
     function checkName(name: string, param = "name"): void {
@@ -231,6 +233,9 @@ export function registerApi(app: FastifyInstance, { store, createMs, ignoreIdemp
                 : { file: file?.url ? { url: file.url } : file?.assetId ? { asset_id: file.assetId } : { base64: file?.mediaType } },
         };
         st().looks[record.id] = changed(record);
+        // A real picture for the look's preview: the photo, or a prompt look's first reference image.
+        const picture = type === "photo" ? file?.picture : type === "prompt" ? refs[0]?.picture : undefined;
+        if (picture) store.blobs.putPreview(record.id, picture());
         return { data: { avatar_item: store.lookView(record, false, false), avatar_group: store.groupView(target, false, false) } };
     }
 
@@ -497,6 +502,16 @@ export function registerApi(app: FastifyInstance, { store, createMs, ignoreIdemp
             }
             return reply.code(200).header("ETag", `"${a.sha256.slice(0, 32)}"`).send();
         });
+    });
+
+    // A look's preview picture: the image it was made from when the emulator received its bytes; otherwise
+    // (a URL HeyGen would download, a video) a 1x1 placeholder, as every other `/_files/` path.
+    app.get("/_files/looks/:file", async (req, reply) => {
+        const m = /^([^./]+)\.png$/.exec((req.params as { file: string }).file);
+        const file = m && st().looks[m[1]] ? store.blobs.previewFile(m[1]) : undefined;
+        if (!file || !fs.existsSync(file)) return reply.type("image/png").send(PNG_1x1);
+        const bytes = fs.readFileSync(file);
+        return reply.type(sniffMediaType(bytes) ?? "application/octet-stream").send(bytes);
     });
 
     // An asset's bytes, as its `url` serves them.

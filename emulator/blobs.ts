@@ -27,12 +27,34 @@ function allZero(b: Buffer): boolean {
 
 export class BlobStore {
     readonly dir: string;
+    /** Each look's preview picture (the image it was made from), by look id: apart from assets, which are deleted after training. */
+    readonly previewsDir: string;
     private readonly temporary: boolean;
 
     constructor(dataDir?: string) {
         this.temporary = !dataDir;
         this.dir = dataDir ? path.join(dataDir, "assets") : fs.mkdtempSync(path.join(os.tmpdir(), "heygen-emulator-assets-"));
+        this.previewsDir = dataDir ? path.join(dataDir, "previews") : `${this.dir}-previews`;
         fs.mkdirSync(this.dir, { recursive: true });
+        fs.mkdirSync(this.previewsDir, { recursive: true });
+    }
+
+    previewFile(lookId: string): string {
+        return path.join(this.previewsDir, lookId);
+    }
+
+    /** Keeps a copy of the picture a look was made from, served as its `preview_image_url`. */
+    putPreview(lookId: string, bytes: Buffer): void {
+        fs.writeFileSync(this.previewFile(lookId), bytes);
+    }
+
+    removePreview(lookId: string): void {
+        fs.rmSync(this.previewFile(lookId), { force: true });
+    }
+
+    /** Drops the previews of looks that no longer exist (all of them on reset). */
+    prunePreviews(keep: (lookId: string) => boolean): void {
+        for (const f of fs.readdirSync(this.previewsDir)) if (!keep(f)) fs.rmSync(path.join(this.previewsDir, f), { force: true });
     }
 
     file(id: string): string {
@@ -113,7 +135,10 @@ export class BlobStore {
 
     /** Removes the temporary directory; a data dir's files stay with its state. */
     close(): void {
-        if (this.temporary) fs.rmSync(this.dir, { recursive: true, force: true });
+        if (this.temporary) {
+            fs.rmSync(this.dir, { recursive: true, force: true });
+            fs.rmSync(this.previewsDir, { recursive: true, force: true });
+        }
     }
 
     /** Drops files no asset refers to (an emulator killed mid-upload, or state reset). */

@@ -2,6 +2,7 @@
 // approves or declines. HeyGen's own page records a webcam statement; here a button stands in for it.
 import type { FastifyInstance } from "fastify";
 import type { GroupRecord, Store } from "./store";
+import { PNG_1x1 } from "./media";
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -49,6 +50,5 @@ ${decided ? "" : `<form method="post" action="/consent/${esc(g.consent.token!)}"
     });
 
     // Preview images and uploaded assets, fake-gcs style: links in responses point back at the emulator.
-    const PNG_1x1 = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYPj/HwADAgH/AxNRWQAAAABJRU5ErkJggg==", "base64");
     app.get("/_files/*", async (_req, reply) => reply.type("image/png").send(PNG_1x1));
 }

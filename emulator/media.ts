@@ -4,6 +4,9 @@
 import { MEDIA_TYPES } from "../api/media";
 export { MEDIA_TYPES, imageSize, isImage, isVideo, sniffMediaType } from "../api/media";
 
+/** What `/_files/` serves for a picture the emulator does not hold: a valid 1x1 grey PNG (strict decoders read it too). */
+export const PNG_1x1 = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4AWM4c+bMfwAIMANkdsI9aQAAAABJRU5ErkJggg==", "base64");
+
 export type Download = { ok: true; mediaType: string } | { ok: false; code: string; message: string };
 
 /**

@@ -136,6 +136,7 @@ export class Store {
             if (loaded.version !== 1) throw new Error(`${this.file}: unknown state version ${loaded.version}`);
             this.state = loaded;
             this.blobs.prune((id) => !!this.state.assets[id]);
+            this.blobs.prunePreviews((id) => !!this.state.looks[id]);
             return;
         }
         this.reset();
@@ -151,6 +152,7 @@ export class Store {
         this.state = emptyState();
         seedPublic(this.state);
         this.blobs?.prune(() => false);
+        this.blobs?.prunePreviews(() => false);
         this.touch();
         this.flush();
     }
@@ -259,6 +261,7 @@ export class Store {
     deleteLook(id: string): boolean {
         const look = this.state.looks[id];
         delete this.state.looks[id];
+        this.blobs.removePreview(id);
         this.touch();
         if (look && this.looksOf(look.group_id).length === 0) {
             delete this.state.groups[look.group_id];
@@ -268,7 +271,10 @@ export class Store {
     }
 
     deleteGroup(id: string): void {
-        for (const l of this.looksOf(id)) delete this.state.looks[l.id];
+        for (const l of this.looksOf(id)) {
+            delete this.state.looks[l.id];
+            this.blobs.removePreview(l.id);
+        }
         delete this.state.groups[id];
         this.touch();
     }

@@ -5,6 +5,7 @@
 //   - the tarball: LICENSE, no emulator, source maps carrying their sources;
 //   - `exports`: the package and the serialized providers' permanent paths load; internals do not;
 //   - a program using the resources and the client's types, and tests/types, compile with skipLibCheck off;
+//   - the `pulumi-heygen review` command runs, and the provider alone loads none of its picture libraries;
 //   - the size of what pulumi-heygen adds to a project that already has the SDK.
 // Packs the current build (run `npm run build` first). Needs the npm registry; works in a scratch
 // directory under the system's temp dir, never touching the repository's node_modules or lockfile.
@@ -92,6 +93,19 @@ try {
         check(r === "ok", `require("${spec}") (written into state) loads${r === "ok" ? "" : `: ${r}`}`);
     }
     check(load("pulumi-heygen/dist/provider/files.js") === "not exported", "internal modules are not exported");
+    // The review command: installed as a bin; its picture libraries load in the command, never with the provider.
+    const loaded = run(process.execPath, ["-e", `require("pulumi-heygen"); console.log(Object.keys(require.cache).filter((f) => /node_modules[\\\\/](pngjs|jpeg-js)[\\\\/]/.test(f)).length)`], { cwd: user }).trim();
+    check(loaded === "0", `require("pulumi-heygen") loads no picture library (pngjs, jpeg-js)${loaded === "0" ? "" : `: ${loaded} files`}`);
+    fs.writeFileSync(path.join(user, "preview.json"), JSON.stringify({ steps: [{ op: "create", urn: "urn:pulumi:dev::p::pulumi-nodejs:dynamic/heygen:PhotoLook::a", newState: { inputs: { name: "A", groupId: "G", image: { path: "a.png" } } } }] }));
+    fs.writeFileSync(path.join(user, "a.png"), Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4AWM4c+bMfwAIMANkdsI9aQAAAABJRU5ErkJggg==", "base64"));
+    let reviewOk = false;
+    try {
+        run("npx", ["--no", "pulumi-heygen", "review", "preview.json", "--markdown", "review.md", "--html", "review.html"], { cwd: user });
+        reviewOk = /1 to create/.test(fs.readFileSync(path.join(user, "review.md"), "utf8")) && /data:image\/jpeg;base64,/.test(fs.readFileSync(path.join(user, "review.html"), "utf8"));
+    } catch (e) {
+        console.log(e.stderr);
+    }
+    check(reviewOk, "`npx --no pulumi-heygen review` runs in the project and embeds a thumbnail");
     const map = JSON.parse(fs.readFileSync(path.join(user, "node_modules", "pulumi-heygen", "dist", "provider", "index.js.map"), "utf8"));
     check(Array.isArray(map.sourcesContent) && map.sourcesContent.every((s) => typeof s === "string" && s.length > 0), "source maps carry their sources");
 

@@ -34,3 +34,12 @@ function isLink(p) {
         return false;
     }
 }
+
+// The package's command (`pulumi-heygen review`), linked as npm links an installed package's bin.
+for (const [name, rel] of Object.entries(pkg.bin ?? {})) {
+    const bin = path.join(root, "node_modules", ".bin", name);
+    fs.chmodSync(path.join(target, rel), 0o755);
+    fs.mkdirSync(path.dirname(bin), { recursive: true });
+    fs.rmSync(bin, { force: true });
+    fs.symlinkSync(path.relative(path.dirname(bin), path.join(target, rel)), bin);
+}
