@@ -10,7 +10,7 @@
 //   heygen-max-looks           on once `maxLooks` is given: at most that many looks per group
 // Any rule can be turned off ("disabled") or made a warning ("advisory") by its enforcementLevel.
 import { PolicyPack, type EnforcementLevel, type PolicyResource, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
-import { adoptedNotRetained, forceDestroyRefused, groupsOverLookLimit, type HeyGenObject, kindOfType, namesNotMatching, parsePattern, twinsWithoutConsent } from "./rules";
+import { UNKNOWN, adoptedNotRetained, forceDestroyRefused, groupsOverLookLimit, type HeyGenObject, kindOfType, namesNotMatching, parsePattern, twinsWithoutConsent } from "./rules";
 
 export * as rules from "./rules";
 
@@ -35,10 +35,34 @@ export interface HeyGenPolicyOptions {
 /** The stack the pack runs for: set by the language host from the engine's ConfigureStack (both Pulumi's and ours). */
 const currentStack = () => process.env.PULUMI_NODEJS_STACK ?? "";
 
+/**
+ * The properties the rules read, as plain data. During a preview @pulumi/policy throws when a policy
+ * touches a value not known yet (a new group's id); here such a value becomes UNKNOWN, which every rule
+ * handles (a look's group is then found through what its groupId comes from).
+ */
+function plainProps(props: Record<string, unknown>): Record<string, unknown> {
+    const read = (f: () => unknown) => {
+        try {
+            return f();
+        } catch {
+            return UNKNOWN;
+        }
+    };
+    const out: Record<string, unknown> = {};
+    for (const k of ["name", "groupId", "forceDestroy", "adoptGroupId", "adoptLookId", "retainOnDelete"]) {
+        const v = read(() => props[k]);
+        if (v !== undefined) out[k] = v;
+    }
+    const fl = read(() => props.firstLook);
+    if (fl === UNKNOWN) out.firstLook = { type: UNKNOWN, name: UNKNOWN };
+    else if (fl && typeof fl === "object") out.firstLook = { type: read(() => (fl as any).type), name: read(() => (fl as any).name) };
+    return out;
+}
+
 function toObject(r: { type: string; urn: string; name: string; props: Record<string, unknown>; propertyDependencies?: Record<string, PolicyResource[]> }): HeyGenObject | undefined {
     const kind = kindOfType(r.type);
     if (!kind) return undefined;
-    return { urn: r.urn, kind, name: r.name, props: r.props, groupFrom: (r.propertyDependencies?.groupId ?? []).map((d) => d.urn) };
+    return { urn: r.urn, kind, name: r.name, props: plainProps(r.props), groupFrom: (r.propertyDependencies?.groupId ?? []).map((d) => d.urn) };
 }
 
 /** The rules as @pulumi/policy policies, to put in a policy pack of your own. */

@@ -83,13 +83,13 @@ export function forceDestroyRefused(o: HeyGenObject, stack: string, stacks: read
 /**
  * Rule: an adopted resource (`adoptGroupId`, `adoptLookId`) sets `retainOnDelete`, so that removing it
  * from the program, or `pulumi destroy`, leaves the avatar this stack did not create. A policy pack cannot
- * see resource options (the engine does not pass `retainOnDelete` to policies), so the resource classes
- * record it as the hidden input `__retainOnDelete`.
+ * see resource options (the engine does not pass `retainOnDelete` to policies, nor hidden `__` inputs), so
+ * the resource classes also pass the option as an input of the same name.
  */
 export function adoptedNotRetained(o: HeyGenObject): string | undefined {
     const adoptKey = o.kind === "AvatarGroup" ? "adoptGroupId" : isLook(o.kind) ? "adoptLookId" : undefined;
     const adopted = adoptKey ? o.props[adoptKey] : undefined;
-    if (!adoptKey || adopted === undefined || adopted === null || adopted === "" || o.props.__retainOnDelete === true) return undefined;
+    if (!adoptKey || adopted === undefined || adopted === null || adopted === "" || o.props.retainOnDelete === true) return undefined;
     const id = known(adopted) ? ` ${adopted}` : "";
     return `${label(o)} adopts an existing ${o.kind === "AvatarGroup" ? "group" : "look"}${id} (${adoptKey}) but does not set retainOnDelete: ` +
         `\`pulumi destroy\` would delete an avatar this stack did not create. Pass \`{ retainOnDelete: true }\` in its resource options.`;

@@ -71,12 +71,12 @@ describe("policy rules", () => {
     describe("an adopted resource sets retainOnDelete", () => {
         const cases: [string, HeyGenObject, boolean][] = [
             ["adopted group without", group("g", { adoptGroupId: "g1" }), true],
-            ["adopted group with", group("g", { adoptGroupId: "g1", __retainOnDelete: true }), false],
+            ["adopted group with", group("g", { adoptGroupId: "g1", retainOnDelete: true }), false],
             ["adopted look without", obj("PhotoLook", "l", { adoptLookId: "l1" }), true],
-            ["adopted twin with", obj("DigitalTwinLook", "l", { adoptLookId: "l1", __retainOnDelete: true }), false],
+            ["adopted twin with", obj("DigitalTwinLook", "l", { adoptLookId: "l1", retainOnDelete: true }), false],
             ["adoption id unknown at preview, without", obj("PromptLook", "l", { adoptLookId: UNKNOWN }), true],
             ["not adopted", group("g"), false],
-            ["not adopted, retained anyway", group("g", { __retainOnDelete: true }), false],
+            ["not adopted, retained anyway", group("g", { retainOnDelete: true }), false],
             ["empty adoption id", obj("PhotoLook", "l", { adoptLookId: "" }), false],
             ["a consent request has no adoption", obj("ConsentRequest", "c", { adoptLookId: "x" }), false],
         ];
@@ -133,5 +133,12 @@ describe("policy rules", () => {
                 });
             });
         }
+    });
+});
+
+describe("the shipped policy pack", () => {
+    it("reports the package's version (@pulumi/policy reads it from policy-pack/package.json)", () => {
+        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        assert.equal(require("../../policy-pack/package.json").version, require("../../package.json").version, "bump policy-pack/package.json with the package");
     });
 });
