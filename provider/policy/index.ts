@@ -9,7 +9,7 @@
 //   heygen-name-pattern        on once `pattern` is given (a regular expression; `hint` says it in words)
 //   heygen-max-looks           on once `maxLooks` is given: at most that many looks per group
 // Any rule can be turned off ("disabled") or made a warning ("advisory") by its enforcementLevel.
-import { PolicyPack, type EnforcementLevel, type PolicyResource, type ResourceValidationPolicy, type StackValidationPolicy } from "@pulumi/policy";
+import type { EnforcementLevel, PolicyPack, PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { UNKNOWN, adoptedNotRetained, forceDestroyRefused, groupsOverLookLimit, type HeyGenObject, kindOfType, namesNotMatching, parsePattern, twinsWithoutConsent } from "./rules";
 
 export * as rules from "./rules";
@@ -130,5 +130,16 @@ export function heygenPolicies(o: HeyGenPolicyOptions = {}): (ResourceValidation
 
 /** A policy pack of these rules alone (what `policy-pack/` in this package runs). */
 export function heygenPolicyPack(name = "pulumi-heygen", o: HeyGenPolicyOptions = {}): PolicyPack {
-    return new PolicyPack(name, { policies: heygenPolicies(o) });
+    return new (policySdk().PolicyPack)(name, { policies: heygenPolicies(o) });
+}
+
+/** @pulumi/policy, an optional peer of this package: loaded only here, with what to do when it is missing. */
+function policySdk(): typeof import("@pulumi/policy") {
+    try {
+        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        return require("@pulumi/policy");
+    } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND") throw e;
+        throw new Error("pulumi-heygen/policy needs @pulumi/policy: run `npm install --save-dev @pulumi/policy@^1.21.0` in your project, then run the policy pack again");
+    }
 }

@@ -46,7 +46,8 @@ function serverUser(): { uid: number; gid: number } | undefined {
 export async function startPostgres(): Promise<Postgres> {
     const bin = postgresBin();
     const user = serverUser();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-heygen-pg-"));
+    // As root, under /tmp: the server's user must be able to reach the directory (a root TMPDIR may be 0700).
+    const dir = fs.mkdtempSync(path.join(user ? "/tmp" : os.tmpdir(), "pulumi-heygen-pg-"));
     const data = path.join(dir, "data");
     const sock = path.join(dir, "sock");
     fs.mkdirSync(sock);
