@@ -4,7 +4,8 @@
 // stubs that ship in @pulumi/pulumi, and runs programs exactly as the Go host does: `node
 // <@pulumi/pulumi>/cmd/run` with the same flags and environment (PULUMI_CONFIG, PULUMI_NODEJS_*), so the
 // program, the SDK and the engine are the real ones. Plugin discovery and dependency installation are
-// left to the user (`npm install`); the engine already finds the dynamic-provider plugin on PATH.
+// left to the user (`npm install`); the engine already finds the dynamic-provider plugin on PATH. Node.js
+// policy packs run through `RunPlugin` (policy-proxy.js).
 //
 // Like the Go host, it never outlives its engine: `Cancel` (the engine's answer to Ctrl-C) and a Run
 // call the engine abandons send the program SIGINT, then SIGKILL after a grace period; and when the
