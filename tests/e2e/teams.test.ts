@@ -48,6 +48,7 @@ describe("teams: one estate on a PostgreSQL backend from two working copies (rea
     const markers: string[] = [];
     const timings: string[] = [];
     const started = Date.now();
+    let lockMessage = "";
 
     before(async () => {
         const t0 = Date.now();
@@ -73,6 +74,7 @@ describe("teams: one estate on a PostgreSQL backend from two working copies (rea
         alice?.remove();
         bob?.remove();
         console.log(`      teams: ${pg?.version}; ${timings.join(", ")}; ${Math.round((Date.now() - started) / 1000)} s in all`);
+        if (lockMessage) console.log(`      what the second person saw: ${lockMessage}`);
     });
 
     function start(p: CliProject, args: string[]) {
@@ -139,6 +141,7 @@ describe("teams: one estate on a PostgreSQL backend from two working copies (rea
         assert.notEqual(b.code, 0, failed(b, "Bob's up should stop on the lock"));
         assert.match(b.stdout + b.stderr, LOCKED);
         assert.match(b.stdout + b.stderr, /created by \S+@\S+ \(pid \d+\)/, "the lock says who holds it");
+        lockMessage = /the stack is currently locked[^\n]*\n[^\n]*/.exec(b.stdout + b.stderr)?.[0] ?? "";
         assert.equal(summarizeEvents(b).events.filter((e) => e.resourcePreEvent).length, 0, "Bob's run planned no step");
         assert.deepEqual(locks("dev"), [lockRow], "Bob's run left Alice's lock alone and took none");
         const ra = summarizeEvents(await timed("up (holding the lock)", () => a.done));
