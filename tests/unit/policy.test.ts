@@ -2,6 +2,9 @@
 // (inputs at preview, with unknown values; outputs for resources the stack already has). The same rules
 // stop a real `pulumi preview --policy-pack` in tests/e2e/policy.test.ts.
 import { strict as assert } from "assert";
+import { decideGroupDiff } from "../../provider/resources/avatarGroup";
+import { decideLookDiff } from "../../provider/resources/looks";
+import { photoKind } from "../../provider/resources/photoLook";
 import {
     type HeyGenObject, UNKNOWN, adoptedNotRetained, forceDestroyRefused, groupsOverLookLimit, kindOfType, namesNotMatching, parsePattern, twinsWithoutConsent,
 } from "../../provider/policy/rules";
@@ -140,5 +143,20 @@ describe("the shipped policy pack", () => {
     it("reports the package's version (@pulumi/policy reads it from policy-pack/package.json)", () => {
         // eslint-disable-next-line @typescript-eslint/no-var-requires
         assert.equal(require("../../policy-pack/package.json").version, require("../../package.json").version, "bump policy-pack/package.json with the package");
+    });
+});
+
+describe("retainOnDelete as an input (what the policy pack sees of the option)", () => {
+    it("adding or removing it changes nothing: no update, no replacement", () => {
+        const group = { name: "Sarah", firstLook: { type: "photo", name: "Sarah - headshot", image: { url: "https://cdn.example.com/s.jpg" } } };
+        const g = decideGroupDiff({ ...group, declaredName: "Sarah" }, { ...group, retainOnDelete: true });
+        assert.equal(g.changes, false);
+        assert.deepEqual(g.replaces, []);
+        const look = { groupId: "g1", name: "Sarah - casual", image: { url: "https://cdn.example.com/c.jpg" } };
+        for (const [olds, news] of [[look, { ...look, retainOnDelete: true }], [{ ...look, retainOnDelete: true }, look]]) {
+            const d = decideLookDiff(photoKind, { ...olds, declaredName: look.name }, news);
+            assert.equal(d.changes, false, JSON.stringify(d));
+            assert.deepEqual(d.replaces, []);
+        }
     });
 });
