@@ -9,6 +9,7 @@ import * as path from "path";
 import { type Emulator, startEmulator } from "../../emulator";
 import { CliProject, REPO, type RunResult } from "../support/engine";
 import { http as raw } from "../support/http";
+import { MARKER_VAR, killMarkedProcesses, markedProcesses, startCommand, waitForNoMarkedProcesses } from "../support/processes";
 
 const PACK = path.join(REPO, "node_modules", "pulumi-heygen", "policy-pack");
 const TEAM_CONFIG = {
@@ -37,6 +38,8 @@ describe("policy pack: each team rule stops a real preview, a compliant estate p
     let p: CliProject;
     let adopt: { groupId: string; lookId: string };
     const timings: string[] = [];
+    let runs = 0;
+    let packSeen = 0;
 
     before(async () => {
         emu = await startEmulator({ timing: { photo: { mode: "instant" }, prompt: { mode: "instant" }, digital_twin: { mode: "instant" } } });
@@ -60,8 +63,17 @@ describe("policy pack: each team rule stops a real preview, a compliant estate p
     async function preview(stack: string, knobs: Knobs, label: string): Promise<RunResult & { violated: string[] }> {
         fs.writeFileSync(path.join(p.dir, "knobs.json"), JSON.stringify({ ...knobs, adopt }));
         const t0 = Date.now();
-        const r = await p.run(["preview", "-s", stack, "--policy-pack", PACK, "--policy-pack-config", "team-policy.json"]);
+        const marker = `policy-${process.pid}-${++runs}`;
+        const run = startCommand("pulumi", ["preview", "-s", stack, "--policy-pack", PACK, "--policy-pack-config", "team-policy.json", "--non-interactive"],
+            p.dir, { ...p.env, [MARKER_VAR]: marker });
+        // Seen running under this preview: so the check below, that it is gone after, looks at the right process.
+        const watch = setInterval(() => { if (markedProcesses(marker).some((x) => /run-policy-pack/.test(x.cmdline))) packSeen++; }, 250);
+        const r = await run.done.finally(() => clearInterval(watch));
         timings.push(`${label} ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+        // The policy pack's process (and the language host running it) ends with the preview.
+        const left = await waitForNoMarkedProcesses(marker, 10_000);
+        killMarkedProcesses(marker);
+        assert.deepEqual(left.map((x) => x.cmdline), [], "no process of the preview is left 10 s after it ended");
         const out = r.stdout + r.stderr;
         return { ...r, violated: RULES.filter((rule) => new RegExp(`\\[mandatory\\]\\s+${rule}\\s`).test(out)) };
     }
@@ -72,6 +84,7 @@ describe("policy pack: each team rule stops a real preview, a compliant estate p
         assert.equal(r.code, 0, show(r));
         assert.deepEqual(r.violated, [], show(r));
         assert.match(r.stdout, /pulumi-heygen/, "the policy pack ran");
+        assert.ok(packSeen > 0, "the policy pack's process (run-policy-pack) was seen under the preview");
     });
 
     const cases: [Knobs, (typeof RULES)[number], RegExp][] = [

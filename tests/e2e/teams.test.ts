@@ -129,7 +129,7 @@ describe("teams: one estate on a PostgreSQL backend from two working copies (rea
     }
 
     it("two `up` at once on one stack: one runs, the other stops on the lock and changes nothing, then finds nothing to do", async () => {
-        await control.put("/_emulator/timing", { photo: "instant", prompt: "instant", digital_twin: "instant", create_ms: 1500 });
+        await control.put("/_emulator/timing", { photo: "instant", prompt: "instant", digital_twin: "instant", create_ms: 2500 });
         const seq0 = emu.store.state.seq;
         await alice.ok(["stack", "init", "dev"]);
         const a = start(alice, ["up", "--yes", "--skip-preview", "--json", "-s", "dev"]);
