@@ -1,5 +1,6 @@
 // The HeyGen v3 API contract for avatars, looks, consent and assets, written once: the emulator validates
-// requests against these schemas and the client is typed by them. Source: shared/reference/heygen-api.md.
+// requests against these schemas and the client is typed by them. Source: HeyGen's v3 documentation and the
+// OpenAPI spec as generated into HeyGen's official CLI (heygen-com/heygen-cli, gen/*.go).
 import { Type, type Static, type TSchema } from "@sinclair/typebox";
 // The plain constants live in ./constants (no TypeBox), so the provider uses them without TypeBox at run time.
 import { AVATAR_TYPES, CONSENT_STATUSES, CREATE_TYPES, LOOK_STATUSES } from "./constants";

@@ -1,50 +1,8 @@
 // What the emulator knows about files: the media type sniffed from bytes, image size, and the
 // deterministic "download" rule for URL inputs (the real API fetches them; the emulator cannot).
-export const MEDIA_TYPES = {
-    png: "image/png",
-    jpeg: "image/jpeg",
-    mp4: "video/mp4",
-    webm: "video/webm",
-    mp3: "audio/mpeg",
-    wav: "audio/wav",
-    pdf: "application/pdf",
-    srt: "application/x-subrip",
-} as const;
-
-export function sniffMediaType(b: Buffer): string | undefined {
-    const at = (i: number, ...bytes: number[]) => bytes.every((x, k) => b[i + k] === x);
-    if (at(0, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return MEDIA_TYPES.png;
-    if (at(0, 0xff, 0xd8, 0xff)) return MEDIA_TYPES.jpeg;
-    if (b.length >= 12 && b.toString("latin1", 4, 8) === "ftyp") return MEDIA_TYPES.mp4;
-    if (at(0, 0x1a, 0x45, 0xdf, 0xa3)) return MEDIA_TYPES.webm;
-    if (b.toString("latin1", 0, 3) === "ID3" || at(0, 0xff, 0xfb) || at(0, 0xff, 0xf3)) return MEDIA_TYPES.mp3;
-    if (b.toString("latin1", 0, 4) === "RIFF" && b.toString("latin1", 8, 12) === "WAVE") return MEDIA_TYPES.wav;
-    if (b.toString("latin1", 0, 5) === "%PDF-") return MEDIA_TYPES.pdf;
-    if (/^\s*\d+\r?\n\d\d:\d\d:\d\d,\d\d\d --> /.test(b.toString("utf8", 0, 64))) return MEDIA_TYPES.srt;
-    return undefined;
-}
-
-/** Width and height of a PNG or baseline/progressive JPEG, when the header says. */
-export function imageSize(b: Buffer): { width: number; height: number } | undefined {
-    const type = sniffMediaType(b);
-    if (type === MEDIA_TYPES.png && b.length >= 24) return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
-    if (type === MEDIA_TYPES.jpeg) {
-        let i = 2;
-        while (i + 9 < b.length) {
-            if (b[i] !== 0xff) return undefined;
-            const marker = b[i + 1];
-            const len = b.readUInt16BE(i + 2);
-            if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) {
-                return { height: b.readUInt16BE(i + 5), width: b.readUInt16BE(i + 7) };
-            }
-            i += 2 + len;
-        }
-    }
-    return undefined;
-}
-
-export const isImage = (t: string) => t === MEDIA_TYPES.png || t === MEDIA_TYPES.jpeg;
-export const isVideo = (t: string) => t === MEDIA_TYPES.mp4 || t === MEDIA_TYPES.webm;
+// Sniffing and image sizes are the provider's too (it checks files at preview): one copy, in api/media.ts.
+import { MEDIA_TYPES } from "../api/media";
+export { MEDIA_TYPES, imageSize, isImage, isVideo, sniffMediaType } from "../api/media";
 
 export type Download = { ok: true; mediaType: string } | { ok: false; code: string; message: string };
 

@@ -48,6 +48,82 @@ export function resolveSettings(get: Lookup, env: NodeJS.ProcessEnv): Settings {
     return { apiKey: envKey, baseUrl, keySource: envKey ? "HEYGEN_API_KEY" : "none" };
 }
 
+/** Where the base URL comes from, for messages: the setting a user would change. */
+export type BaseUrlSource = "heygen:baseUrl" | "HEYGEN_API_BASE" | "default";
+
+/** Pure: which setting gives the base URL (as resolveSettings picks it). */
+export function baseUrlSource(get: Lookup, env: NodeJS.ProcessEnv): BaseUrlSource {
+    return get("heygen:baseUrl") ? "heygen:baseUrl" : env.HEYGEN_API_BASE ? "HEYGEN_API_BASE" : "default";
+}
+
+/** How to set each base URL source, for the fix in a message. */
+const SET_BASE_URL: Record<BaseUrlSource, (url: string) => string> = {
+    "heygen:baseUrl": (url) => `\`pulumi config set heygen:baseUrl ${url}\``,
+    HEYGEN_API_BASE: (url) => `\`export HEYGEN_API_BASE=${url}\``,
+    default: (url) => url,
+};
+
+/**
+ * Pure: what is wrong with the API's base URL, or undefined. It is the API's address without the version
+ * (requests go to `<base>/v3/…`): `https://api.heygen.com`, or `http://localhost:4010` for the emulator.
+ */
+export function baseUrlProblem(baseUrl: string, from: BaseUrlSource = "default"): string | undefined {
+    const name = from === "default" ? "the HeyGen base URL" : from;
+    const example = `${SET_BASE_URL[from === "default" ? "heygen:baseUrl" : from](DEFAULT_BASE_URL)} (or http://localhost:4010 for the local emulator)`;
+    let u: URL;
+    try {
+        u = new URL(baseUrl);
+    } catch {
+        return `${name} is '${baseUrl}', which is not a URL: write the API's address with its scheme, e.g. ${example}`;
+    }
+    if (u.protocol !== "https:" && u.protocol !== "http:") {
+        return `${name} is '${baseUrl}': it must be an https:// (or, for a local emulator, http://) address, e.g. ${example}`;
+    }
+    const version = /\/v\d+\/*$/.exec(u.pathname);
+    if (version) {
+        const fixed = `${u.origin}${u.pathname.slice(0, version.index)}`;
+        return `${name} is '${baseUrl}', which ends in the API version ${version[0].replace(/\/+$/, "")}: every request adds /v3/… itself ` +
+            `(this one would go to ${fixed}${version[0].replace(/\/+$/, "")}/v3/users/me). Leave the version out: ${SET_BASE_URL[from === "default" ? "heygen:baseUrl" : from](fixed)}`;
+    }
+    return undefined;
+}
+
+/** The settings of `heygen:` a stack's config may hold. */
+export const SETTINGS = ["heygen:apiKey", "heygen:baseUrl"] as const;
+
+/**
+ * Pure: the first `heygen:` key of a stack's config that is not a setting (a typo), with the setting it
+ * most likely means, or undefined. `project` is the program's project: a project named `heygen` keeps its
+ * own config under `heygen:` too, so there only near-misses of a setting count.
+ */
+export function configKeyProblem(keys: readonly string[], project?: string): string | undefined {
+    for (const key of keys) {
+        if (!key.startsWith("heygen:") || (SETTINGS as readonly string[]).includes(key)) continue;
+        const near = SETTINGS.find((s) => s.toLowerCase() === key.toLowerCase()) ??
+            SETTINGS.map((s) => [s, editDistance(s.toLowerCase(), key.toLowerCase())] as const).filter(([, d]) => d <= 3).sort((a, b) => a[1] - b[1])[0]?.[0];
+        if (!near && project === "heygen") continue;
+        const fix = near === "heygen:apiKey"
+            ? `\`pulumi config rm ${key}\`, then \`pulumi config set --secret heygen:apiKey <key>\``
+            : near
+                ? `\`pulumi config rm ${key}\`, then \`pulumi config set ${near} <value>\``
+                : `\`pulumi config rm ${key}\``;
+        return `${key} in the stack config is not a setting of pulumi-heygen${near ? `: did you mean ${near}?` : ` (it knows ${SETTINGS.join(" and ")})`} ` +
+            `It is ignored as it is; rename it: ${fix}`;
+    }
+    return undefined;
+}
+
+/** Levenshtein distance of two short strings. */
+function editDistance(a: string, b: string): number {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const cur = [i];
+        for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = cur;
+    }
+    return prev[b.length];
+}
+
 /** Whether the API is on this machine (the emulator): anything else may be a real account. */
 export function isLocalApi(baseUrl: string): boolean {
     let host: string;
@@ -63,7 +139,9 @@ export function isLocalApi(baseUrl: string): boolean {
  * Pure: what is wrong with where the key lives, or undefined. `configKey` says how heygen:apiKey is set
  * in the stack config; `passphrase` is PULUMI_CONFIG_PASSPHRASE.
  */
-export function configProblem(c: { configKey: "absent" | "plain" | "secret"; baseUrl: string; passphrase?: string; stack?: string }): string | undefined {
+export function configProblem(c: { configKey: "absent" | "plain" | "secret"; baseUrl: string; baseUrlFrom?: BaseUrlSource; passphrase?: string; stack?: string }): string | undefined {
+    const badUrl = baseUrlProblem(c.baseUrl, c.baseUrlFrom);
+    if (badUrl) return badUrl;
     if (c.configKey === "plain") {
         return (
             `heygen:apiKey is set in plain text in the stack config${c.stack ? ` (Pulumi.${c.stack}.yaml)` : ""}: Pulumi would store it ` +
@@ -102,17 +180,22 @@ export function checkProgramConfig(): void {
     const pulumi = require("@pulumi/pulumi");
     let configKey: "absent" | "plain" | "secret" = "absent";
     let baseUrl = DEFAULT_BASE_URL;
+    let baseUrlFrom: BaseUrlSource = "default";
     let stack: string | undefined;
+    let typo: string | undefined;
     try {
         // eslint-disable-next-line @typescript-eslint/no-var-requires
         const rc = require("@pulumi/pulumi/runtime/config");
         if (rc.getConfig("heygen:apiKey") !== undefined) configKey = rc.isConfigSecret?.("heygen:apiKey") ? "secret" : "plain";
-        baseUrl = resolveSettings((k) => rc.getConfig(k), process.env).baseUrl;
+        const get = (k: string) => rc.getConfig(k);
+        baseUrl = resolveSettings(get, process.env).baseUrl;
+        baseUrlFrom = baseUrlSource(get, process.env);
         stack = pulumi.getStack?.() || undefined;
+        typo = configKeyProblem(Object.keys(rc.allConfig?.() ?? {}), pulumi.getProject?.());
     } catch {
         return; // not inside a Pulumi program (a unit test calling a lookup): nothing to check
     }
-    const problem = configProblem({ configKey, baseUrl, passphrase: process.env.PULUMI_CONFIG_PASSPHRASE, stack });
+    const problem = typo ?? configProblem({ configKey, baseUrl, baseUrlFrom, passphrase: process.env.PULUMI_CONFIG_PASSPHRASE, stack });
     // RunError: the SDK prints the message alone, without the program's stack trace.
     if (problem) throw new pulumi.RunError(problem);
 }
@@ -181,7 +264,7 @@ let cachedClient: { key: string; client: HeyGenClient } | undefined;
 export function client(extra: Partial<ClientOptions> = {}): HeyGenClient {
     const s = settings();
     if (!s.apiKey) throw new ConfigurationError(MISSING_KEY);
-    const problem = configProblem({ configKey: "absent", baseUrl: s.baseUrl, passphrase: process.env.PULUMI_CONFIG_PASSPHRASE });
+    const problem = configProblem({ configKey: "absent", baseUrl: s.baseUrl, baseUrlFrom: baseUrlSource(fromConfig, process.env), passphrase: process.env.PULUMI_CONFIG_PASSPHRASE });
     if (problem) throw new ConfigurationError(problem);
     const id = `${settingsId(s)} ${hash(s.apiKey)} ${debugFromEnv(process.env).http}`;
     if (!cachedClient || cachedClient.key !== id) {
@@ -228,7 +311,7 @@ export function verifyKey(): Promise<void> {
         const id = settingsId(s);
         const done = (async () => {
             if (!s.apiKey) throw new ConfigurationError(MISSING_KEY);
-            const problem = configProblem({ configKey: "absent", baseUrl: s.baseUrl, passphrase: process.env.PULUMI_CONFIG_PASSPHRASE });
+            const problem = configProblem({ configKey: "absent", baseUrl: s.baseUrl, baseUrlFrom: baseUrlSource(fromConfig, process.env), passphrase: process.env.PULUMI_CONFIG_PASSPHRASE });
             if (problem) throw new ConfigurationError(problem);
             if (await accepted(s.apiKey, s.baseUrl)) return;
             if (s.fallbackKey && (await accepted(s.fallbackKey, s.baseUrl))) {
@@ -246,6 +329,24 @@ export function verifyKey(): Promise<void> {
         keyCheck = { id, done };
     }
     return keyCheck.done;
+}
+
+/**
+ * The key check of a run that runs the program (`preview`, `up`): what the stack config holds is saved in
+ * state by `up`, and `refresh` and `destroy` use it from there. So heygen:apiKey itself must be accepted:
+ * HEYGEN_API_KEY standing in for a rejected heygen:apiKey (which `verifyKey` allows, for those two
+ * commands) would let `up` save the rejected key.
+ */
+export async function verifyKeyToStore(): Promise<void> {
+    await verifyKey();
+    const s = resolveSettings(fromConfig, process.env);
+    if (useFallback === settingsId(s)) {
+        throw new ConfigurationError(
+            `HeyGen rejected the API key in heygen:apiKey (HTTP 401 at ${s.baseUrl}); HEYGEN_API_KEY is accepted, but \`pulumi up\` would save ` +
+                "the rejected heygen:apiKey with the stack, and `pulumi refresh` and `pulumi destroy` would use it. Set the new key: " +
+                "`pulumi config set --secret heygen:apiKey <new key>`, or remove it (`pulumi config rm heygen:apiKey`) to use HEYGEN_API_KEY alone",
+        );
+    }
 }
 
 async function accepted(apiKey: string, baseUrl: string): Promise<boolean> {

@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { Input } from "@pulumi/pulumi";
 import { LIMITS } from "../api/constants";
+import { imageSize, sniffMediaType } from "../api/media";
 import type { FileInput } from "../api/schema";
 import { type HeyGenClient, BadRequestError, NotFoundError } from "./client";
 import { progressReporter, size as fmtSize, tell } from "./progress";
@@ -33,7 +34,7 @@ export interface UrlSource<M extends MediaType = MediaType> extends Omit<NoOther
 export interface PathSource<M extends MediaType = MediaType> extends Omit<NoOtherSource, "path"> {
     /** A local file, relative to the project directory (where Pulumi.yaml is); uploaded as an asset at create. */
     path: Input<string>;
-    /** The file's type; by default from its extension (`.jpg`, `.jpeg`, `.png`, `.mp4`, `.mov`, `.webm`). */
+    /** The file's type, when given: checked against its bytes, which decide (HeyGen reads the type from them, not from the name). */
     mediaType?: Input<M>;
 }
 
@@ -71,9 +72,52 @@ export interface StoredFileSource {
     size?: number;
 }
 
-export type FileKind = "image" | "video";
-export const MEDIA_TYPES: Record<FileKind, string[]> = { image: ["image/jpeg", "image/png"], video: ["video/mp4", "video/webm"] };
+/** `photo`: an image a look is trained from, which HeyGen takes only from 512×512 pixels up. */
+export type FileKind = "image" | "photo" | "video";
+export const MEDIA_TYPES: Record<FileKind, string[]> = { image: ["image/jpeg", "image/png"], photo: ["image/jpeg", "image/png"], video: ["video/mp4", "video/webm"] };
 const EXTENSIONS: Record<string, string> = { ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".mp4": "video/mp4", ".webm": "video/webm", ".mov": "video/mp4" };
+/** What people call the types a kind takes, and the kind itself. */
+const TYPE_NAMES: Record<FileKind, [string, string]> = { image: ["JPEG", "PNG"], photo: ["JPEG", "PNG"], video: ["MP4", "WebM"] };
+const A_KIND: Record<FileKind, string> = { image: "an image", photo: "a photo", video: "a video" };
+
+export { sniffMediaType };
+
+/**
+ * Pure: what is wrong with a file's bytes for what it is given as, or undefined. HeyGen reads the type
+ * from the bytes (neither the name nor a declared mediaType counts), and trains a photo only from
+ * 512×512 pixels up. `size` is the photo's, when its header says; `what` names the file in the message.
+ */
+export function bytesProblem(kind: FileKind, sniffed: string | undefined, what: string, size?: { width: number; height: number }): string | undefined {
+    const [a, b] = TYPE_NAMES[kind];
+    if (!sniffed) {
+        return `${what} holds neither ${a} nor ${b} bytes, and HeyGen reads a file's type from its bytes (not from its name or mediaType): ` +
+            `give ${A_KIND[kind]} file (${MEDIA_TYPES[kind].join(" or ")})`;
+    }
+    if (!MEDIA_TYPES[kind].includes(sniffed)) return `${what} holds ${sniffed} bytes; ${A_KIND[kind]} is needed (${MEDIA_TYPES[kind].join(" or ")})`;
+    const min = LIMITS.photoMinPixels;
+    if (kind === "photo" && size && (size.width < min || size.height < min)) {
+        return `${what} holds a photo of ${size.width}×${size.height} pixels; HeyGen trains a look only from a photo of at least ${min}×${min} pixels: give a larger photo`;
+    }
+    return undefined;
+}
+
+/**
+ * Pure: what is wrong with a URL's file for what it is given as, judged by the extension of its path
+ * (what HeyGen downloads is not known before `up`), or undefined. A path without a known extension passes
+ * (a CDN link often has none).
+ */
+export function urlExtensionProblem(kind: FileKind, url: string): string | undefined {
+    let pathname: string;
+    try {
+        pathname = new URL(url).pathname;
+    } catch {
+        return undefined;
+    }
+    const ext = path.posix.extname(pathname).toLowerCase();
+    const type = EXTENSIONS[ext];
+    if (!type || MEDIA_TYPES[kind].includes(type)) return undefined;
+    return `'${url}' ends in ${ext}, ${type.startsWith("video/") ? "a video" : "an image"}'s extension; ${A_KIND[kind]} is needed (${TYPE_NAMES[kind].join(" or ")}): give the URL of ${A_KIND[kind]} file`;
+}
 
 const SOURCES = ["url", "path", "assetId", "base64"] as const;
 
@@ -115,6 +159,9 @@ export function checkFileSource(value: unknown, property: string, kind: FileKind
             } catch { /* reported below */ }
             if (!u || u.protocol !== "https:") {
                 failures.push({ property: `${property}.url`, reason: `'${text}' is not an https URL: HeyGen downloads only public https links (or use ${property}.path to upload a local file)` });
+            } else {
+                const wrong = urlExtensionProblem(kind, text);
+                if (wrong) failures.push({ property: `${property}.url`, reason: wrong });
             }
             return { url: text, ...(mediaType ? { mediaType } : {}) };
         }
@@ -143,21 +190,17 @@ export function checkFileSource(value: unknown, property: string, kind: FileKind
                 failures.push({ property: `${property}.path`, reason: `'${text}' is empty` });
                 return value;
             }
-            // HeyGen sniffs the type from the bytes; the extension is only a fallback for what we cannot sniff.
-            // Only the first bytes are read here: footage can be gigabytes (hashFile streams the rest).
-            const sniffed = sniffMediaType(readHead(abs, 16));
-            const type = sniffed ?? mediaType ?? EXTENSIONS[path.extname(abs).toLowerCase()];
-            if (sniffed && mediaType && sniffed !== mediaType) {
+            // HeyGen sniffs the type from the bytes, and so does this: the name says nothing. Only the first
+            // bytes are read here (footage can be gigabytes: hashFile streams the rest); a photo's, up to its size.
+            const head = readHead(abs, kind === "photo" ? 64 * 1024 : 16);
+            const sniffed = sniffMediaType(head);
+            const problem = bytesProblem(kind, sniffed, `'${text}'`, kind === "photo" ? photoSize(abs, stat.size, head) : undefined);
+            if (sniffed && mediaType && sniffed !== mediaType && MEDIA_TYPES[kind].includes(sniffed)) {
                 failures.push({ property: `${property}.mediaType`, reason: `is '${mediaType}' but '${text}' holds ${sniffed} bytes: remove mediaType or set it to '${sniffed}'` });
-            } else if (!type) {
-                failures.push({
-                    property: `${property}.path`,
-                    reason: `'${text}' is not a ${MEDIA_TYPES[kind].join(" or ")} file (its bytes are none of them and its extension says nothing): give a ${kind} file`,
-                });
-            } else if (!MEDIA_TYPES[kind].includes(type)) {
-                failures.push({ property: `${property}.path`, reason: `'${text}' is ${type}; a ${kind} is needed (${MEDIA_TYPES[kind].join(" or ")})` });
+            } else if (problem) {
+                failures.push({ property: `${property}.path`, reason: problem });
             }
-            return { path: rel, ...(type ? { mediaType: type } : {}), ...hashFile(abs) };
+            return { path: rel, ...(sniffed ? { mediaType: sniffed } : {}), ...hashFile(abs) };
         }
         case "base64": {
             if (!mediaType) {
@@ -173,8 +216,11 @@ export function checkFileSource(value: unknown, property: string, kind: FileKind
                 failures.push({ property: `${property}.base64`, reason: `decodes to ${mb(bytes.length)}; HeyGen accepts at most 32 MB` });
             }
             const sniffed = sniffMediaType(bytes);
-            if (sniffed && sniffed !== mediaType && MEDIA_TYPES[kind].includes(mediaType)) {
+            const problem = bytesProblem(kind, sniffed, `${property}.base64`, kind === "photo" ? imageSize(bytes) : undefined);
+            if (sniffed && sniffed !== mediaType && MEDIA_TYPES[kind].includes(mediaType) && MEDIA_TYPES[kind].includes(sniffed)) {
                 failures.push({ property: `${property}.mediaType`, reason: `is '${mediaType}' but the bytes are ${sniffed}: set it to '${sniffed}'` });
+            } else if (problem && MEDIA_TYPES[kind].includes(mediaType)) {
+                failures.push({ property: `${property}.base64`, reason: problem });
             }
             const hash = sha256(bytes);
             stage(hash, bytes);
@@ -203,16 +249,6 @@ export function fileIdentity(v: unknown): unknown {
 export function normalizePath(p: string): string {
     const n = path.posix.normalize(p.replace(/\\/g, "/"));
     return n.startsWith("./") ? n.slice(2) : n;
-}
-
-/** The media types HeyGen takes, from the bytes' first few bytes (as HeyGen and the emulator sniff them). */
-export function sniffMediaType(b: Buffer): string | undefined {
-    const at = (...bytes: number[]) => bytes.every((x, i) => b[i] === x);
-    if (at(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return "image/png";
-    if (at(0xff, 0xd8, 0xff)) return "image/jpeg";
-    if (b.length >= 12 && b.toString("latin1", 4, 8) === "ftyp") return "video/mp4";
-    if (at(0x1a, 0x45, 0xdf, 0xa3)) return "video/webm";
-    return undefined;
 }
 
 /** How local bytes reach HeyGen: through the API (≤ 32 MB, one request) or straight to storage. Pure. */
@@ -314,7 +350,6 @@ async function uploadDirect(
     }
 }
 
-/** sha256 and size of a file, read in 1 MB pieces: a file of gigabytes never sits in memory. */
 /** The first `n` bytes of a file (fewer if it is shorter). */
 export function readHead(abs: string, n: number): Buffer {
     const buf = Buffer.alloc(n);
@@ -326,6 +361,17 @@ export function readHead(abs: string, n: number): Buffer {
     }
 }
 
+/**
+ * A photo's size in pixels from its header: the first 64 KB usually hold it; a JPEG whose metadata (EXIF,
+ * an ICC profile) is longer is read further, up to the most HeyGen takes for an upload.
+ */
+function photoSize(abs: string, size: number, head: Buffer): { width: number; height: number } | undefined {
+    const dims = imageSize(head);
+    if (dims || head.length >= size) return dims;
+    return imageSize(readHead(abs, Math.min(size, LIMITS.assetMaxBytes)));
+}
+
+/** sha256 and size of a file, read in 1 MB pieces: a file of gigabytes never sits in memory. */
 export function hashFile(abs: string): { sha256: string; size: number } {
     const h = crypto.createHash("sha256");
     const buf = Buffer.allocUnsafe(1024 * 1024);

@@ -1,11 +1,12 @@
-// Messages from the provider process to the person running `pulumi`. A dynamic provider is not told its
-// resource's URN and has no `pulumi.log` connection (its `pulumi.log` falls back to console.log), but the
-// engine starts it with the engine's address as its one argument, so messages go through the engine's own
-// Log call: an ephemeral one shows in the live display and is not kept in the summary, which suits
-// progress. With a URN (the hidden input `__urn`, see identity.ts) the engine shows it on that resource's
+// Messages from the provider process to the person running `pulumi`: progress, notes and warnings, through
+// one channel. A dynamic provider is not told its resource's URN and has no `pulumi.log` connection (its
+// `pulumi.log` falls back to console.log), but the engine starts it with the engine's address as its one
+// argument, so messages go through the engine's own Log call: an ephemeral one shows in the live display
+// and is not kept in the summary, which suits progress. With a URN (the hidden input `__urn`, see identity.ts) the engine shows it on that resource's
 // row; without, on the stack's. Without an engine (tests calling handlers directly) they go to stderr,
 // which the engine shows too.
-type Send = (message: string, ephemeral: boolean, urn: string) => Promise<void>;
+type Severity = "info" | "warning";
+type Send = (message: string, ephemeral: boolean, urn: string, severity: Severity) => Promise<void>;
 
 let send: Send | undefined;
 
@@ -18,20 +19,20 @@ function engineSender(): Send | undefined {
         const { EngineClient } = require(require.resolve("@pulumi/pulumi/proto/engine_grpc_pb", from));
         const { LogRequest, LogSeverity } = require(require.resolve("@pulumi/pulumi/proto/engine_pb", from));
         const client = new EngineClient(addr, grpc.credentials.createInsecure());
-        return (message, ephemeral, urn) =>
+        return (message, ephemeral, urn, severity) =>
             new Promise((resolve) => {
                 try {
                     const req = new LogRequest();
-                    req.setSeverity(LogSeverity.INFO);
+                    req.setSeverity(severity === "warning" ? LogSeverity.WARNING : LogSeverity.INFO);
                     req.setMessage(message);
                     req.setUrn(urn);
                     req.setEphemeral(ephemeral);
                     client.log(req, (err: Error | null) => {
-                        if (err) process.stderr.write(`${message}\n`);
+                        if (err) process.stderr.write(`${severity === "warning" ? "warning: " : ""}${message}\n`);
                         resolve();
                     });
                 } catch {
-                    process.stderr.write(`${message}\n`);
+                    process.stderr.write(`${severity === "warning" ? "warning: " : ""}${message}\n`);
                     resolve();
                 }
             });
@@ -50,8 +51,19 @@ export function validUrn(urn: unknown): string {
  * resource's `urn`, the message shows on that resource's row. Never throws.
  */
 export function tell(message: string, ephemeral = false, urn?: unknown): Promise<void> {
-    send ??= engineSender() ?? (async (m) => void process.stderr.write(`${m}\n`));
-    return send(message, ephemeral, validUrn(urn));
+    return sender()(message, ephemeral, validUrn(urn), "info");
+}
+
+/**
+ * A warning, shown as `warning:` by `preview`, `up` and `refresh` (and kept in the summary and `--json`), on
+ * the resource's row when its `urn` is given. Never throws: a lost warning must not fail a preview.
+ */
+export function warn(message: string, urn?: unknown): Promise<void> {
+    return sender()(message, false, validUrn(urn), "warning");
+}
+
+function sender(): Send {
+    return (send ??= engineSender() ?? (async (m, _e, _u, severity) => void process.stderr.write(`${severity === "warning" ? "warning: " : ""}${m}\n`)));
 }
 
 /** `42s`, `2m10s`, `1h05m`: how long a wait has gone on, and may. */

@@ -1,6 +1,6 @@
 // The serialized provider. Pulumi stores the provider object in every resource's state and runs that
-// stored code for read and delete (pulumi-dynamic.md, pitfalls 1, 2, 5), so it must hold no code worth
-// keeping and no secret:
+// stored code for read and delete (the closure serializer captures what the object references, by value
+// for local code; pulumi/pulumi#6238, #8265), so it must hold no code worth keeping and no secret:
 // - Each kind's provider object is the whole export of its own module in `serialized/`. When the package
 //   is installed (in node_modules), the closure serializer writes such an object as a bare
 //   `require("pulumi-heygen/dist/provider/serialized/<kind>.js")`: a few hundred bytes, and read/delete

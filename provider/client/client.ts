@@ -7,7 +7,7 @@ import * as http from "http";
 import * as https from "https";
 import type {
     AssetItem, AvatarGroupItem, AvatarLookItem, CompletedUpload, ConsentRequest, CreateAvatarRequest, CreateAvatarResponse,
-    ConsentResponse, DirectUpload, DirectUploadRequest, ListAssetsQuery, ListGroupsQuery, ListLooksQuery, Page, Single,
+    ConsentResponse, DirectUpload, DirectUploadRequest, ListGroupsQuery, ListLooksQuery, Page, Single,
     UploadedAsset, UserInfo,
 } from "../../api/schema";
 import { ConnectionError, HeyGenError, TimeoutError, errorFromResponse } from "./errors";
@@ -85,7 +85,12 @@ export class HeyGenClient {
         this.timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
         this.retry = { ...DEFAULT_RETRY, ...opts.retry };
         this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-        const origin = new URL(this.baseUrl).origin;
+        let origin: string;
+        try {
+            origin = new URL(this.baseUrl).origin;
+        } catch {
+            throw new HeyGenError(`the HeyGen base URL '${this.baseUrl}' is not a URL: set heygen:baseUrl or HEYGEN_API_BASE to the API's address, e.g. ${DEFAULT_BASE_URL}`);
+        }
         this.http = loadAxios().create({
             baseURL: this.baseUrl,
             // We read every status ourselves, so axios never throws an error that holds our headers.
@@ -150,10 +155,6 @@ export class HeyGenClient {
     allGroups(query: Omit<ListGroupsQuery, "token"> = {}): AsyncGenerator<AvatarGroupItem> {
         return this.paginate((token) => this.listGroups({ limit: 50, ...query, token }));
     }
-    /** Every asset, page by page (50 a page). */
-    allAssets(): AsyncGenerator<AssetItem> {
-        return this.paginate((token) => this.listAssets({ limit: 50, token }));
-    }
     /** Every look matching the filters, page by page (50 a page). */
     allLooks(query: Omit<ListLooksQuery, "token"> = {}): AsyncGenerator<AvatarLookItem> {
         return this.paginate((token) => this.listLooks({ limit: 50, ...query, token }));
@@ -178,9 +179,6 @@ export class HeyGenClient {
     }
     deleteAsset(assetId: string): Promise<{ id: string }> {
         return this.data({ method: "DELETE", path: `/v3/assets/${enc(assetId)}`, timeout: "writeMs" });
-    }
-    listAssets(query: ListAssetsQuery = {}): Promise<Page<AssetItem>> {
-        return this.page({ method: "GET", path: "/v3/assets", query: { ...query }, timeout: "readMs" });
     }
     /** Begins a direct upload: an asset id and a presigned URL for the bytes. */
     createDirectUpload(body: DirectUploadRequest, idempotencyKey: string): Promise<DirectUpload> {
@@ -209,7 +207,7 @@ export class HeyGenClient {
             try {
                 return await this.putOnce(target, file, operation, onProgress, retries + 1);
             } catch (e) {
-                error = e instanceof HeyGenError ? e : networkError(e, operation, this.timeouts.uploadIdleMs);
+                error = e instanceof HeyGenError ? e : networkError(e, operation, this.timeouts.uploadIdleMs, shown(target.upload_url));
             }
             const decision = decideRetry({ method: "PUT", retriesSoFar: retries, hasIdempotencyKey: false, error }, this.retry);
             if (!decision.retry) throw error;
@@ -252,7 +250,7 @@ export class HeyGenClient {
             });
             req.on("error", (e) => {
                 src.destroy();
-                done(() => reject(networkError(e, operation, this.timeouts.uploadIdleMs)), e);
+                done(() => reject(networkError(e, operation, this.timeouts.uploadIdleMs, shown(target.upload_url))), e);
             });
             req.on("response", (res) => {
                 // An early answer (a refusal) ends the sending too.
@@ -263,7 +261,7 @@ export class HeyGenClient {
                 let body = "";
                 res.setEncoding("utf8");
                 res.on("data", (d: string) => (body = (body + d).slice(0, 64 * 1024)));
-                res.on("error", (e) => done(() => reject(networkError(e, operation, this.timeouts.uploadIdleMs)), e));
+                res.on("error", (e) => done(() => reject(networkError(e, operation, this.timeouts.uploadIdleMs, shown(target.upload_url))), e));
                 status = res.statusCode ?? 0;
                 requestId = [res.headers["x-request-id"], res.headers["x-amz-request-id"]].find((v) => typeof v === "string") as string | undefined;
                 res.on("end", () => {
@@ -332,14 +330,14 @@ export class HeyGenClient {
                     operation,
                 );
             } catch (e) {
-                error = networkError(e, operation, this.timeouts[spec.timeout]);
+                error = networkError(e, operation, this.timeouts[spec.timeout], this.baseUrl);
                 this.logHttp({ method: spec.method, url: spec.path, durationMs: Date.now() - started, attempt, error: error.code ?? "no response" });
             }
             const decision = decideRetry(
                 { method: spec.method, retriesSoFar: retries, hasIdempotencyKey: !!spec.idempotencyKey, error, inProgressSoFar: inProgress, inProgressWaitedMs, lookBeforeResend: spec.lookBeforeResend },
                 this.retry,
             );
-            if (!decision.retry) throw error;
+            if (!decision.retry) throw retries + inProgress > 0 ? Object.assign(error, { attempts: retries + inProgress + 1 }) : error;
             if (isInProgress(error)) {
                 inProgress++;
                 inProgressWaitedMs += decision.delayMs;
@@ -369,11 +367,21 @@ function header(res: AxiosResponse, name: string): string | undefined {
 }
 
 /** A failure with no response. Only the code and a plain message survive: axios errors hold our headers. */
-function networkError(e: unknown, operation: string, timeoutMs: number): HeyGenError {
+function networkError(e: unknown, operation: string, timeoutMs: number, where: string): HeyGenError {
     const code = (e as { code?: string }).code;
     if (code === "ECONNABORTED" || code === "ETIMEDOUT" || (e as Error)?.name === "TimeoutError") {
-        return new TimeoutError(`no answer within ${Math.round(timeoutMs / 1000)} s`, { operation, code });
+        return new TimeoutError(`no answer from ${where} within ${Math.round(timeoutMs / 1000)} s`, { operation, code });
     }
     const reason = code ? `${code}` : (e as Error)?.message ?? String(e);
-    return new ConnectionError(`could not reach HeyGen (${reason})`, { operation, code });
+    return new ConnectionError(`could not reach ${where} (${reason})`, { operation, code });
+}
+
+/** A URL as messages show it: without its query (a presigned URL's signature). */
+function shown(url: string): string {
+    try {
+        const u = new URL(url);
+        return `${u.origin}${u.pathname}`;
+    } catch {
+        return "the upload URL";
+    }
 }

@@ -15,6 +15,8 @@ export class HeyGenError extends Error {
     readonly docUrl?: string;
     /** What was being done, e.g. `POST /v3/avatars`. */
     readonly operation?: string;
+    /** How many times the request was sent, when it was sent more than once (retries). */
+    readonly attempts?: number;
 
     constructor(message: string, fields: { status?: number; code?: string; param?: string; requestId?: string; docUrl?: string; operation?: string } = {}) {
         super(message);
@@ -28,6 +30,7 @@ export class HeyGenError extends Error {
         if (this.status !== undefined) parts.push(`HTTP ${this.status}${this.code ? ` ${this.code}` : ""}`);
         if (this.param) parts.push(`param: ${this.param}`);
         if (this.requestId) parts.push(`request id: ${this.requestId}`);
+        if (this.attempts) parts.push(`${this.attempts} attempts`);
         return parts.join(" — ");
     }
 }

@@ -5,18 +5,21 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AvatarGroupItem, AvatarLookItem, ConsentStatus, CreateAvatarRequest, LookStatus } from "../../api/schema";
 import { type HeyGenClient, NotFoundError, newIdempotencyKey } from "../client";
 import { client } from "../config";
-import { warn } from "../diagnostics";
+import { warn } from "../progress";
+import { type AdoptionPlan, ownedBefore, planAdoption } from "./adoption";
+import { claim, describeIdentity, nameKey } from "./owners";
 import { type ImageSource, type VideoSource, fileIdentity } from "../files";
 import { identity } from "../identity";
 import {
-    type Failure, PartialCreateError, UNKNOWN, checkForceDestroy, checkId, containsUnknown, checkKeyIfChanged, checkName, checkWaitInputs, decideDiff,
-    decideFixedName, adoptionBlocksReplace, explain, isUnknown, orGone, partialCreate, pick, toDiffResult, waitUntil, withoutUndefined,
+    type Failure, PartialCreateError, UNKNOWN, checkForceDestroy, checkId, containsUnknown, checkKey, checkName, checkWaitInputs, decideDiff,
+    decideFixedName, adoptionBlocksReplace, explain, hiddenChanged, isUnknown, orGone, partialCreate, pick, sourceBlocksReplace, toDiffResult,
+    UserError, waitUntil, withoutUndefined,
 } from "./common";
 import { type Candidate, createOnce, looksOfGroup } from "./createOnce";
 import { digitalTwinKind } from "./digitalTwinLook";
 import { forgetListings, readLook } from "./lookReads";
 import { journal, releaseAssets, withAssetsReleased } from "./uploadedAssets";
-import { FAILED_ADVICE, type LookKind, type LookWait, waitIsOver } from "./looks";
+import { FAILED_ADVICE, type LookKind, type LookWait, consentDeclinedWarning, targetedUp, tellMoved, waitIsOver } from "./looks";
 import { photoKind } from "./photoLook";
 import { promptKind } from "./promptLook";
 import { HeyGenResource, type OutputSeed, derive, type Outputs } from "./resource";
@@ -58,13 +61,18 @@ export interface PromptFirstLookArgs {
 /** The look the group is born with: the same fields as the matching look resource, chosen by `type`. */
 export type FirstLookArgs = PhotoFirstLookArgs | DigitalTwinFirstLookArgs | PromptFirstLookArgs;
 
-export interface AvatarGroupArgs {
+/**
+ * The first look of an adopted group: its type (and name), its source optional. Without its source the group
+ * is managed like any other, but cannot be made again (`preview` says so when it would have to be).
+ */
+export type AdoptedFirstLookArgs =
+    | (Partial<PhotoFirstLookArgs> & { type: "photo" })
+    | (Partial<DigitalTwinFirstLookArgs> & { type: "digital_twin" })
+    | (Partial<PromptFirstLookArgs> & { type: "prompt" });
+
+interface AvatarGroupCommonArgs {
     /** The character's name (≤ 255). Groups cannot be renamed: a change replaces the group and its looks. */
     name: pulumi.Input<string>;
-    /** The first look, created with the group. Changing anything but its name replaces the group. */
-    firstLook: pulumi.Input<FirstLookArgs>;
-    /** Take an existing group under management instead of creating one (checked against this declaration). */
-    adoptGroupId?: pulumi.Input<string>;
     /** `trained` (default for photo and prompt) or `created` (default for digital twins). */
     waitFor?: pulumi.Input<LookWait>;
     /** How long to wait for the first look's training (default: the look kind's). */
@@ -76,6 +84,22 @@ export interface AvatarGroupArgs {
      */
     forceDestroy?: pulumi.Input<boolean>;
 }
+
+/** An avatar group: made with its first look (from its source), or adopted (`adoptGroupId`), when the first look's source may be left out. */
+export type AvatarGroupArgs = AvatarGroupCommonArgs & (
+    | {
+        /** The first look, created with the group. Changing anything but its name replaces the group. */
+        firstLook: pulumi.Input<FirstLookArgs>;
+        /** Take an existing group under management instead of creating one (checked against this declaration). */
+        adoptGroupId?: pulumi.Input<string>;
+    }
+    | {
+        /** The adopted group's first look: its type and name; its source only if the group may have to be made again. */
+        firstLook: pulumi.Input<AdoptedFirstLookArgs>;
+        /** Take an existing group under management instead of creating one (checked against this declaration). */
+        adoptGroupId: pulumi.Input<string>;
+    }
+);
 
 /** Everything an AvatarGroup outputs: HeyGen's view of the group, and of its first look. */
 export interface AvatarGroupOutputs {
@@ -97,9 +121,9 @@ export interface AvatarGroupOutputs {
     name: string;
     /** The name the program declared (kept apart from `name`: HeyGen cannot rename groups, so a rename outside is reported, never undone). */
     declaredName: string;
-    /** How many looks the group holds, managed by this stack or not. */
+    /** How many looks the group holds, managed by this stack or not, as of its last create, update or refresh (`pulumi refresh` reads it anew). */
     looksCount: number;
-    /** The least advanced status of its looks. */
+    /** The least advanced status of its looks, as of its last create, update or refresh (`pulumi refresh` reads it anew). */
     status: LookStatus | null;
     /** `null` when no consent is needed (no digital twin). */
     consentStatus: ConsentStatus | null;
@@ -135,6 +159,12 @@ export function groupOutputs(g: AvatarGroupItem): Omit<AvatarGroupOutputs, "firs
 }
 
 const firstLookOf = (inputs: Record<string, unknown>) => (inputs.firstLook ?? {}) as Record<string, unknown>;
+/** Whether the first look declares what it is made from (an adopted group may leave it out). */
+const firstLookHasSource = (inputs: Record<string, unknown>) => {
+    const fl = firstLookOf(inputs);
+    const kind = KINDS[fl.type as FirstLookType];
+    return !!kind && fl[kind.sourceInput] !== undefined && fl[kind.sourceInput] !== null;
+};
 /** The first look's declared name: its own, else the group's (`groupName` for states whose `name` is HeyGen's). */
 const lookName = (inputs: Record<string, unknown>, groupName?: string) => (firstLookOf(inputs).name as string | undefined) ?? groupName ?? (inputs.name as string);
 
@@ -171,6 +201,13 @@ export function decideGroupDiff(olds: Record<string, unknown>, news: Record<stri
     switch (decideFixedName(olds.declaredName, olds.name, news.name)) {
         case "record":
             changes = true;
+            // A first look without a name of its own is named after the group: accepting the group's new name renames it too.
+            if (d.changed.includes("firstLookName") && firstLookOf(news).name === undefined && typeof news.name === "string") {
+                warnings.push(
+                    `avatar group "${news.name}": accepting the group's name also renames its first look from "${String(before.firstLookName)}" to "${news.name}" ` +
+                        `(a first look without a name of its own takes the group's). To keep it, set firstLook.name to "${String(before.firstLookName)}"`,
+                );
+            }
             break;
         case "drift":
             warnings.push(
@@ -186,6 +223,7 @@ export function decideGroupDiff(olds: Record<string, unknown>, news: Record<stri
     }
     // Deleted outside (seen by a refresh): the update makes it again in the same group.
     if (olds.firstLookStatus === FIRST_LOOK_DELETED && !replaces.includes("firstLook")) changes = true;
+    if (hiddenChanged(olds, news)) changes = true;
     // A group whose first look failed stays recorded as failed: a new one only when its inputs change or
     // with `pulumi up --replace` (every create costs credits).
     return { ...toDiffResult({ ...d, changes, replaces }), warnings };
@@ -212,27 +250,41 @@ export const avatarGroupHandlers = {
                     failures.push({ property: "firstLook.name", reason: "a prompt first look takes the group's name (HeyGen cannot rename prompt looks): remove it or make it equal to name" });
                 }
                 const own: Failure[] = [];
-                const source = kind.checkSource(fl, own);
+                const source = kind.checkSource(fl, own, news.adoptGroupId !== undefined && news.adoptGroupId !== null);
                 failures.push(...own.map((f) => ({ ...f, property: `firstLook.${f.property}` })));
                 const foreign = ["image", "footage", "prompt", "referenceImages"].filter((k) => fl[k] !== undefined && !kind.sourceInputs.includes(k));
                 for (const k of foreign) failures.push({ property: `firstLook.${k}`, reason: `does not apply to a ${fl.type} look` });
                 firstLook = { ...fl, ...source };
             }
         }
-        const inputs = withoutUndefined({ ...news, firstLook });
-        if (failures.length === 0) await checkKeyIfChanged(olds, inputs, INPUTS);
+        const inputs: Record<string, unknown> = withoutUndefined({ ...news, firstLook });
+        if (failures.length === 0) await checkKey();
         // Adopting: only when the resource is created (no old inputs), with reads only.
-        if (failures.length === 0 && Object.keys(olds ?? {}).length === 0 && typeof news.adoptGroupId === "string" && !containsUnknown(inputs)) {
-            failures.push(...(await checkGroupAdoption(client(), inputs)));
+        const creating = Object.keys(olds ?? {}).length === 0;
+        if (failures.length === 0 && creating && typeof news.adoptGroupId === "string" && !containsUnknown(inputs)) {
+            const adoption = await groupAdoption(client(), inputs);
+            failures.push(...adoption.failures);
+            if (!adoption.failures.length) for (const w of adoption.warnings) await warn(w, inputs.__urn);
+        } else if (failures.length === 0 && creating && firstLook && !isUnknown(firstLook) && !firstLookHasSource(inputs)) {
+            const kind = KINDS[firstLookOf(inputs).type as FirstLookType];
+            failures.push({ property: `firstLook.${kind.sourceInput}`, reason: "is required to make the group (only an adopted group, with adoptGroupId, may leave it out)" });
         }
         return { inputs, failures };
     },
 
     async diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
         const { warnings, ...result } = decideGroupDiff(olds, news);
-        const blocked = adoptionBlocksReplace(id, result.replaces, news.adoptGroupId, `avatar group "${String(news.name)}"`, "adoptGroupId");
-        if (blocked) throw new Error(blocked);
-        for (const w of warnings) await warn(w);
+        const what = `avatar group "${String(news.name)}"`;
+        const kind = KINDS[firstLookOf(news).type as FirstLookType];
+        const remake = olds.firstLookStatus === FIRST_LOOK_DELETED && !result.replaces.length ? ["firstLook (deleted in HeyGen)"] : [];
+        const blocked = adoptionBlocksReplace(id, result.replaces, news.adoptGroupId, what, "adoptGroupId") ??
+            (kind && sourceBlocksReplace(what, [...result.replaces, ...remake], `firstLook.${kind.sourceInput}`, firstLookHasSource(news) ? true : undefined));
+        if (blocked) throw new UserError(blocked);
+        const other = claim(id, news.__identity) ?? claim(olds.firstLookId as string | undefined, news.__identity) ??
+            claim(nameKey(id, lookName(news, olds.declaredName as string | undefined)), news.__identity);
+        if (other) throw new UserError(`${what} (${id}) or its first look ${String(olds.firstLookId)} is also managed by ${describeIdentity(other)}: two resources managing one object would delete it under each other; remove one of them (or its adoption id)`);
+        const declined = consentDeclinedWarning(`the first look of ${what}`, String(olds.firstLookId), { status: olds.firstLookStatus, error: olds.error });
+        for (const w of [...warnings, ...(declined ? [declined] : [])]) await warn(w, news.__urn);
         return result;
     },
 
@@ -240,12 +292,22 @@ export const avatarGroupHandlers = {
         const api = client();
         forgetListings();
         if (inputs.adoptGroupId) {
+            let adoption;
             try {
-                return await adopt(api, inputs);
+                adoption = await groupAdoption(api, inputs);
+                if (adoption.failures.length) throw new UserError(adoption.failures.map((f) => `${f.property} ${f.reason}`).join("; "));
+                if (adoption.group && adoption.first) {
+                    let first = adoption.first;
+                    // Checked above: a name that differs belongs to a first look HeyGen can rename.
+                    if (first.name !== lookName(inputs)) first = await api.renameLook(first.id, lookName(inputs));
+                    return await settle(api, adoption.group.id, adoption.group, first, inputs, {});
+                }
             } catch (e) {
                 throw explain(e, `creating avatar group "${inputs.name}"`);
             }
+            for (const w of adoption.warnings) await warn(w, inputs.__urn);
         }
+        if (!firstLookHasSource(inputs)) throw new UserError(`creating avatar group "${inputs.name}": firstLook has no source to make it from`);
         const fl = firstLookOf(inputs);
         const kind = KINDS[fl.type as FirstLookType];
         // Until HeyGen accepted the create, a failure leaves nothing behind to record.
@@ -333,12 +395,21 @@ export const avatarGroupHandlers = {
         else if (fl && KINDS[fl.type as FirstLookType]?.renamable && look.name !== lookName(props as Record<string, unknown>, declaredName)) {
             inputs.firstLook = { ...fl, name: look.name };
         }
+        const urn = props.__urn;
         if (group.name !== declaredName) {
-            await warn(`avatar group "${declaredName}" (${id}) was renamed to "${group.name}" outside this program; HeyGen cannot rename groups, so \`up\` leaves it: set name to "${group.name}" to accept it`);
+            await warn(`avatar group "${declaredName}" (${id}) was renamed to "${group.name}" outside this program; HeyGen cannot rename groups, so \`up\` leaves it: set name to "${group.name}" to accept it`, urn);
+        }
+        if (look && fl?.type === "prompt" && look.name !== lookName(props, declaredName)) {
+            await warn(
+                `avatar group "${declaredName}" (${id}): its prompt first look ${look.id} was renamed to "${look.name}" outside this program; HeyGen cannot rename ` +
+                    "prompt looks back, so `up` leaves it (a prompt first look takes the group's name: nothing to declare)", urn,
+            );
         }
         if (firstLookId && !look && props.firstLookStatus !== FIRST_LOOK_DELETED) {
-            await warn(`avatar group "${declaredName}" (${id}): its first look ${firstLookId} was deleted outside this program; the next \`up\` makes it again in the same group`);
+            const remake = firstLookHasSource(props) ? "the next `up` makes it again in the same group" : "it was adopted without a source, so `up` cannot make it again: declare firstLook's source";
+            await warn(`avatar group "${declaredName}" (${id}): its first look ${firstLookId} was deleted outside this program; ${remake}`, urn);
         }
+        await tellMoved(props, outs);
         return { id, props: outs, inputs };
     },
 
@@ -392,11 +463,12 @@ export const avatarGroupHandlers = {
                 const first = typeof props.firstLookId === "string" ? props.firstLookId : looks[looks.length - 1]?.id;
                 const others = unmanagedLooks(looks, first);
                 if (others.length) {
-                    throw new Error(
+                    throw new UserError(
                         `avatar group "${props.name ?? id}" (${id}) still holds ${others.length} look${others.length > 1 ? "s" : ""} this stack does not manage, ` +
                             `and HeyGen deletes a group with all its looks: ${others.map((l) => `"${l.name}" (${l.id}, ${l.avatar_type})`).join(", ")}. ` +
-                            "Delete or move them in HeyGen, declare them in this stack (adoptLookId), or set forceDestroy: true on the group " +
-                            "and run `pulumi up` before destroying or replacing it, to delete them with it",
+                            "Delete them in HeyGen, or declare them in this stack (adoptLookId), or, to delete them with the group, set forceDestroy: true " +
+                            `on the group and apply that alone with \`${targetedUp(props.__urn)}\` (a plain \`pulumi up\` after a partial destroy ` +
+                            "would create again what the destroy already deleted), then run the destroy (or replacement) again",
                     );
                 }
             }
@@ -461,22 +533,29 @@ async function createFirstLook(api: HeyGenClient, groupId: string, inputs: Recor
 }
 
 /**
- * At preview, with reads only: the group to adopt exists, is the account's own, and is what the program
- * declares (its name, its first look's type and name), so `up` takes it over without changing anything.
+ * What adopting `adoptGroupId` means, with reads only: take the group (after checking it is what the program
+ * declares: its name, its first look's type and name, owned by no other resource), make one from the first
+ * look's source instead (it is gone, or it is this resource's own group being replaced), or failures naming
+ * what to change. `check` reports it at preview; `create` acts on it.
  */
-export async function checkGroupAdoption(api: HeyGenClient, inputs: Record<string, unknown>): Promise<Failure[]> {
+export async function groupAdoption(api: HeyGenClient, inputs: Record<string, unknown>): Promise<{ plan: AdoptionPlan; group?: AvatarGroupItem; first?: AvatarLookItem; failures: Failure[]; warnings: string[] }> {
     const id = inputs.adoptGroupId as string;
+    const fl = firstLookOf(inputs);
+    const kind = KINDS[fl.type as FirstLookType];
     const group = await orGone(() => api.getGroup(id));
-    if (!group) return [{ property: "adoptGroupId", reason: `no avatar group ${id} exists in this HeyGen account` }];
-    if (group.status === null) return [{ property: "adoptGroupId", reason: `${id} is one of HeyGen's public avatars; only your own groups can be adopted` }];
+    const plan = planAdoption({
+        what: `avatar group "${String(inputs.name)}"`, adoptInput: "adoptGroupId", adoptId: id, sourceInput: `firstLook.${kind.sourceInput}`,
+        hasSource: firstLookHasSource(inputs), exists: !!group, ownedBefore: ownedBefore(inputs.__identity, id),
+    });
     const failures: Failure[] = [];
+    if (plan.action === "fail") failures.push({ property: plan.property, reason: plan.reason });
+    if (plan.action !== "adopt" || !group) return { plan, failures, warnings: plan.action === "create" ? [plan.warning] : [] };
+    if (group.status === null) return { plan, group, failures: [{ property: "adoptGroupId", reason: `${id} is one of HeyGen's public avatars; only your own groups can be adopted` }], warnings: [] };
     if (group.name !== inputs.name) {
         failures.push({ property: "name", reason: `group ${id} is named "${group.name}" and groups cannot be renamed: set name to "${group.name}"` });
     }
     let first: AvatarLookItem | undefined;
     for await (const l of api.allLooks({ group_id: id })) first = l; // newest first: the last one is the first look
-    const fl = firstLookOf(inputs);
-    const kind = KINDS[fl.type as FirstLookType];
     if (!first) failures.push({ property: "adoptGroupId", reason: `group ${id} has no looks` });
     else if (first.avatar_type !== kind.avatarType) {
         failures.push({ property: "firstLook.type", reason: `the first look of group ${id} is a ${first.avatar_type}: declare firstLook with the matching type` });
@@ -486,29 +565,9 @@ export async function checkGroupAdoption(api: HeyGenClient, inputs: Record<strin
             reason: `the first look of group ${id} is named "${first.name}": declare that name to adopt it as it is${kind.renamable ? " (rename it afterwards with an update)" : ""}`,
         });
     }
-    return failures;
-}
-
-async function adopt(api: HeyGenClient, inputs: Record<string, unknown>) {
-    const id = inputs.adoptGroupId as string;
-    const group = await orGone(() => api.getGroup(id));
-    if (!group) throw new Error(`adoptGroupId: no avatar group ${id} exists in this HeyGen account`);
-    if (group.name !== inputs.name) {
-        throw new Error(`adoptGroupId: group ${id} is named "${group.name}" and groups cannot be renamed; set name to "${group.name}"`);
-    }
-    const fl = firstLookOf(inputs);
-    const kind = KINDS[fl.type as FirstLookType];
-    let first: AvatarLookItem | undefined;
-    for await (const l of api.allLooks({ group_id: id })) first = l; // newest first: the last one is the first look
-    if (!first) throw new Error(`adoptGroupId: group ${id} has no looks`);
-    if (first.avatar_type !== kind.avatarType) {
-        throw new Error(`adoptGroupId: the first look of group ${id} is a ${first.avatar_type}; set firstLook.type to match it`);
-    }
-    if (first.name !== lookName(inputs)) {
-        if (!kind.renamable) throw new Error(`adoptGroupId: the first look is named "${first.name}"; set firstLook.name to it`);
-        first = await api.renameLook(first.id, lookName(inputs));
-    }
-    return settle(api, id, group, first, inputs, {});
+    const other = claim(id, inputs.__identity) ?? (first ? claim(first.id, inputs.__identity) : undefined);
+    if (other) failures.push({ property: "adoptGroupId", reason: `group ${id} (or its first look) is managed by ${describeIdentity(other)} in this stack already: adopt it once` });
+    return { plan, group, first, failures, warnings: [] };
 }
 
 /** Registered as undefined for the outputs to appear on the object; `groupId` is the resource's id (below). */

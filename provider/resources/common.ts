@@ -1,10 +1,10 @@
 // Decisions every resource shares, kept pure: what an unknown value is, how a diff is decided, how long
 // to wait and how often to look. Plus the small glue for waiting and for partial creates.
 import { HeyGenError, NotFoundError } from "../client";
-import { verifyKey } from "../config";
+import { verifyKeyToStore } from "../config";
 import { tell, waitReporter } from "../progress";
 
-/** How the engine marks a value not yet known at preview (pulumi-dynamic.md, pitfall 4). */
+/** How the engine marks a value not yet known at preview (the SDK's `unknownValue` in a dynamic provider's inputs). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export const isUnknown = (v: unknown): boolean => v === UNKNOWN;
@@ -50,7 +50,7 @@ export interface DiffDecision {
 }
 
 /**
- * Compares old state (which holds the old inputs, see pulumi-dynamic.md: `olds` are outputs) with new
+ * Compares old state (which holds the old inputs: a dynamic provider's `olds` are its outputs) with new
  * inputs. An unknown new value counts as a change. Inputs that are neither updatable nor replacing
  * (outputs, and adoption ids, which matter only at create) are ignored.
  */
@@ -86,6 +86,35 @@ export function decideFixedName(declaredBefore: unknown, actual: unknown, declar
     const now = actual ?? before;
     if (declaredNow === now) return declaredNow === before ? "same" : "record";
     return declaredNow === before ? "drift" : "replace";
+}
+
+/**
+ * An error whose message says everything a person needs (what, why, what to do): the dynamic-provider host
+ * prints `${error}: ${error.stack}`, and a stack adds only frames to it.
+ */
+export class UserError extends Error {
+    constructor(message: string, options?: { cause?: unknown }) {
+        super(message, options);
+        this.name = "Error";
+        this.stack = "";
+    }
+}
+
+/**
+ * Whether a hidden input (`__identity`, `__urn`) differs, both sides having one: after `aliases` rename a
+ * resource, its state still holds the old ones, which a refresh would write back as inputs. An update
+ * (no API call beyond a read) records the new ones. State written before a hidden input existed lacks it:
+ * that is not a change.
+ */
+export function hiddenChanged(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
+    return ["__identity", "__urn"].some((k) => typeof olds[k] === "string" && typeof news[k] === "string" && olds[k] !== news[k]);
+}
+
+/** A replacement needs a source to make the new object from: an adopted look or group may have none. */
+export function sourceBlocksReplace(what: string, replaces: string[], sourceInput: string, source: unknown): string | undefined {
+    if (!replaces.length || (source !== undefined && source !== null)) return undefined;
+    return `${what}: changing ${replaces.join(", ")} needs a new object, made from ${sourceInput}, which is not declared (it was adopted without it): ` +
+        `declare ${sourceInput}, or undo the change`;
 }
 
 /** A replacement would create from the adoption id again, i.e. take over this very object and then delete it. */
@@ -134,11 +163,12 @@ export function toDiffResult(d: DiffDecision, because?: string): { changes?: boo
 }
 
 /**
- * The key is checked (once per process) only when a resource's inputs changed: a preview that finds
- * nothing to do makes no request.
+ * The key is checked once per process, by the first `check` of a run, changes or not: `up` saves the stack
+ * config (with heygen:apiKey) in state, where `refresh` and `destroy` find it, so a key HeyGen rejects must
+ * never pass a preview. One request a run.
  */
-export async function checkKeyIfChanged(olds: Record<string, unknown> | undefined, news: Record<string, unknown>, keys: readonly string[]): Promise<void> {
-    if (!deepEqual(pick(olds ?? {}, keys), pick(news, keys))) await verifyKey();
+export async function checkKey(): Promise<void> {
+    await verifyKeyToStore();
 }
 
 /** Keeps only the given keys, dropping undefined ones (state must not hold `undefined`). */
@@ -150,7 +180,7 @@ export function pick<T extends object>(o: T, keys: readonly string[]): Partial<T
 
 /**
  * The engine records a resource as created-but-failed when create throws an error carrying its id and
- * properties (pulumi-dynamic.md). The properties must include `__provider`, which the engine does not
+ * properties (the dynamic-provider host passes `id`, `properties` and `reasons` on). The properties must include `__provider`, which the engine does not
  * add back on this path, or later reads and deletes could not find their code.
  */
 export class PartialCreateError extends Error {

@@ -9,10 +9,10 @@ import { client } from "../config";
 import { HeyGenResource, type OutputSeed, derive, type Outputs } from "./resource";
 import {
     type Failure, PartialCreateError, charCount, checkId, checkWaitInputs, decideDiff, explain, isUnknown, orGone, partialCreate,
-    pick, toDiffResult, unknownReplaceWarnings, waitUntil, withoutUndefined,
+    pick, toDiffResult, unknownReplaceWarnings, UserError, waitUntil, withoutUndefined,
 } from "./common";
-import { warn } from "../diagnostics";
-import { checkKeyAndGroup } from "./looks";
+import { warn } from "../progress";
+import { checkKeyAndGroup, tellMoved } from "./looks";
 
 export type ConsentWait = "requested" | "approved";
 
@@ -39,6 +39,17 @@ export function decideConsentDiff(olds: Record<string, unknown>, news: Record<st
     // HeyGen keeps one consent request per group: the old one goes first.
     return { ...r, deleteBeforeReplace: true };
 }
+
+/**
+ * A request's id: its group and when it was asked. HeyGen gives a consent request no id of its own; a new
+ * request (`pulumi up --replace`, a changed input) gets a new one, so the engine never takes it for the old.
+ * Ids of 0.1.0 (`<group>/consent`) keep working: nothing reads the id.
+ */
+const consentId = (groupId: string) => `${groupId}/consent/${Date.now().toString(36)}`;
+
+const noTwinYet = (groupId: string) =>
+    `avatar group ${groupId} holds no digital twin, and HeyGen asks for consent only for digital twins. Give the ConsentRequest ` +
+    "the twin's group as `groupId: twin.groupId` (a DigitalTwinLook's groupId, which orders it after the twin), or add the twin first";
 
 export function checkConsentInputs(news: Record<string, unknown>): Failure[] {
     const failures: Failure[] = [];
@@ -73,7 +84,14 @@ export const consentRequestHandlers = {
         const failures = checkConsentInputs(news);
         const inputs = withoutUndefined(news);
         // With reads only: the key, and that the group exists and is the account's own.
-        if (failures.length === 0) failures.push(...(await checkKeyAndGroup(olds, inputs, INPUTS)));
+        if (failures.length === 0) failures.push(...(await checkKeyAndGroup(olds, inputs)));
+        // HeyGen asks consent for digital twins only: a group known to hold none fails at `up` (the usual
+        // cause: a twin of the same run, which `groupId: twin.groupId` orders before the request).
+        const groupId = inputs.groupId;
+        if (failures.length === 0 && typeof groupId === "string" && !isUnknown(groupId) && olds?.groupId !== groupId) {
+            const group = await orGone(() => client().getGroup(groupId));
+            if (group && group.consent_status === null) failures.push({ property: "groupId", reason: noTwinYet(groupId) });
+        }
         return { inputs, failures };
     },
 
@@ -92,7 +110,7 @@ export const consentRequestHandlers = {
             if (!group) throw new Error(`groupId: no avatar group ${groupId} exists`);
             // Consent already given (or waived): nothing to ask; adopt it as it is.
             if (DECIDED.includes(group.consent_status ?? "") && group.consent_status !== "rejected") {
-                return { id: `${groupId}/consent`, outs: outsOf(inputs, group, null) };
+                return { id: consentId(groupId), outs: outsOf(inputs, group, null) };
             }
             res = await api.requestConsent(
                 groupId,
@@ -101,25 +119,21 @@ export const consentRequestHandlers = {
             ).catch((e) => {
                 // No twin in the group yet (HeyGen reports no consent status then): usually a twin of this
                 // same run not created yet. Say how to order them.
-                if (e instanceof BadRequestError && group.consent_status === null) {
-                    throw new Error(
-                        `groupId: avatar group ${groupId} holds no digital twin yet, and HeyGen asks for consent only for digital twins (${e.message}). ` +
-                            "Give the ConsentRequest the twin's group as `groupId: twin.groupId` (a DigitalTwinLook's groupId), or add `dependsOn: [twin]`, so it is asked after the twin exists",
-                    );
-                }
+                if (e instanceof BadRequestError && group.consent_status === null) throw new UserError(`groupId ${noTwinYet(groupId)} (${e.message})`);
                 throw e;
             });
         } catch (e) {
             throw explain(e, `requesting consent for avatar group ${groupId}`);
         }
         // HeyGen issued the request: from here on it is recorded with its url, whatever fails next.
+        const id = consentId(groupId);
         try {
-            return await settle(api, res.avatar_group, res.url ?? null, inputs);
+            return await settle(api, res.avatar_group, res.url ?? null, inputs, id);
         } catch (e) {
             if (e instanceof PartialCreateError) throw e;
             throw partialCreate(
                 `consent for avatar group ${groupId} was requested, then: ${explain(e, "waiting for it").message}. It is recorded in state with its url`,
-                `${groupId}/consent`, outsOf(inputs, res.avatar_group, res.url ?? null), inputs,
+                id, outsOf(inputs, res.avatar_group, res.url ?? null), inputs,
             );
         }
     },
@@ -127,14 +141,16 @@ export const consentRequestHandlers = {
     async read(id: string, props: Record<string, unknown>) {
         const group = await orGone(() => client().getGroup(props.groupId as string));
         if (!group) return {};
-        return { id, props: { ...props, consentStatus: group.consent_status }, inputs: pick(props, INPUTS) };
+        const outs = { ...props, consentStatus: group.consent_status };
+        await tellMoved(props, outs);
+        return { id, props: outs, inputs: pick(props, INPUTS) };
     },
 
-    async update(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
+    async update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
         const api = client();
         try {
             const group = await api.getGroup(news.groupId as string);
-            return { outs: (await settle(api, group, (olds.url as string | null) ?? null, news)).outs };
+            return { outs: (await settle(api, group, (olds.url as string | null) ?? null, news, id)).outs };
         } catch (e) {
             throw explain(e, `updating the consent request for avatar group ${news.groupId}`);
         }
@@ -145,8 +161,7 @@ export const consentRequestHandlers = {
     },
 };
 
-async function settle(api: HeyGenClient, group: AvatarGroupItem, url: string | null, inputs: Record<string, unknown>) {
-    const id = `${group.id}/consent`;
+async function settle(api: HeyGenClient, group: AvatarGroupItem, url: string | null, inputs: Record<string, unknown>, id: string) {
     if (inputs.waitFor !== "approved" || DECIDED.includes(group.consent_status ?? "")) return finish(group);
     const timeoutMs = ((inputs.timeoutSeconds as number | undefined) ?? 3600) * 1000;
     const r = await waitUntil(() => api.getGroup(group.id), (g) => DECIDED.includes(g.consent_status ?? ""), timeoutMs, undefined, { what: "waiting for consent", status: (g) => g.consent_status ?? "not requested", urn: inputs.__urn });

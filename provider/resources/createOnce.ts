@@ -3,21 +3,25 @@
 // `Idempotency-Key` (HeyGen's generated spec names the header only for batch endpoints). Three layers:
 //
 // 1. A deterministic Idempotency-Key from the resource's identity (project/stack/type/name, set by the
-//    resource class as the hidden input `__identity`) and its create inputs: a re-run after a killed `up`
-//    sends the same key, and a server that honours it replays the first answer. A replay naming an object
-//    deleted since (destroy, then up within the key's 24 h) moves on to the next key ("<key>:2", …).
+//    resource class as the hidden input `__identity`), its create inputs and a generation: a re-run after
+//    a killed `up` sends the same key, and a server that honours it replays the first answer. A replay
+//    naming an object deleted since (destroy, then up within the key's 24 h) moves on to the next
+//    generation ("<key>:2", …).
 // 2. Looking before sending again: after an ambiguous failure (5xx, dropped connection, timeout) the
 //    object is looked for in HeyGen (matching name and type, created since the request was sent, not
 //    owned by another resource of this run) before the create is sent again.
-// 3. A journal of creates in flight (`.pulumi-heygen/creates/` in the project directory): an entry is
-//    written before the request goes out, given the id once HeyGen answers, and dropped once a later
-//    run's `diff` shows that id in state. An entry found at create time means an earlier run's create was
-//    never recorded (the run was killed): the object it names (or, if no answer came, one of the
-//    declared name and type) is adopted instead of made again.
+// 3. A journal of creates (`.pulumi-heygen/creates/` in the project directory), one small file per
+//    resource: written before the request goes out, given the id once HeyGen answers, and marked
+//    `returned` once the create's answer was handed to the engine (which records it in state). An entry
+//    that was never returned means an earlier run died mid-create: the object it names (or, if no answer
+//    came, one of the declared name and type) is adopted instead of made again. A returned entry means
+//    the object is the stack's already: a later create of the same resource is a replacement the engine
+//    asked for without telling the provider (`pulumi up --replace` checks the resource as if it were new),
+//    so it takes the next generation's key and never adopts that object.
 //
-// A resource already in state that is being replaced (`check` saw its old inputs) uses a fresh key, and
-// looks for objects only where it can tell its old one apart: groups by creation time, looks when `diff`
-// named the old id (a replacement that `pulumi up --replace` forces skips `diff`: then it never adopts).
+// A resource already in state that is being replaced because its inputs changed (`check` saw its old
+// inputs) uses a fresh key, and looks for objects only where it can tell its old one apart: groups by
+// creation time, looks when `diff` named the old id.
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -96,6 +100,8 @@ const inState = new Set<string>();
 const diffed = new Set<string>();
 /** Ids that belong to a resource in this run (read, diffed, created, adopted): never adopted by another. */
 const taken = new Set<string>();
+/** Ids a create of this run handed to the engine: the engine deleting one of them would delete a new resource's object. */
+const created = new Set<string>();
 
 /** Called on every `check`: old inputs mean the resource is in state. */
 export function noteCheck(olds: Record<string, unknown> | undefined, news: Record<string, unknown> | undefined): void {
@@ -105,13 +111,15 @@ export function noteCheck(olds: Record<string, unknown> | undefined, news: Recor
     else inState.delete(identity);
 }
 
-/** Called on every `diff`: the id is in state; a journal entry naming it has served. */
+/** Called on every `diff`: the id is in state, so a create that named it was recorded. */
 export function noteDiff(id: unknown, news: Record<string, unknown> | undefined): void {
     noteId(id);
     const identity = news?.__identity;
     if (typeof identity !== "string") return;
     diffed.add(identity);
-    if (journal.read(identity)?.id === id) journal.dropLater(identity);
+    const e = journal.read(identity);
+    // An entry whose create's answer never reached the engine, yet its id is in state: it did reach it.
+    if (e && e.id === id && !e.returned) journal.write({ ...e, returned: true });
 }
 
 /** Called with every id the engine hands us (diff, read, update, delete) or we record. */
@@ -119,24 +127,63 @@ export function noteId(id: unknown): void {
     if (typeof id === "string" && id) taken.add(id);
 }
 
+/**
+ * Called when a create's answer goes to the engine (a success, or a partial create, which the engine also
+ * records): from now on the object is in state, and a later create of this resource must not take it.
+ */
+export function noteReturned(identity: unknown, id: unknown): void {
+    if (typeof id !== "string" || !id) return;
+    created.add(id);
+    taken.add(id);
+    if (typeof identity !== "string" || !identity) return;
+    const e = journal.read(identity);
+    journal.write({ identity, at: e?.at ?? Date.now(), generation: e?.generation ?? 1, id, returned: true });
+}
+
+/** Whether a create of this run handed this id to the engine (see handlers.ts: such an object is never deleted). */
+export const createdThisRun = (id: unknown): boolean => typeof id === "string" && created.has(id);
+
 /** For tests: forget what this process learnt. */
 export function forgetProcessState(): void {
     inState.clear();
     diffed.clear();
     taken.clear();
+    created.clear();
 }
 
-// ---- the journal of creates in flight ----
+// ---- the journal of creates ----
 
-interface JournalEntry {
+export interface JournalEntry {
     identity: string;
-    /** ms since the epoch: when the first request went out. */
+    /** ms since the epoch: when this generation's first request went out. */
     at: number;
+    /** Which key the create used (createKey's generation); absent in entries written before 0.2. */
+    generation?: number;
     /** The id HeyGen answered with, once it did. */
     id?: string;
+    /** The answer was handed to the engine: the object is in state (or was, until a destroy). */
+    returned?: boolean;
+    /** The object this create replaces (the last returned one): never adopted, even by a recovery. */
+    replaces?: string;
 }
 
+/** How long an unreturned entry is worth recovering: the Idempotency-Key's lifetime at HeyGen. */
 export const JOURNAL_TTL_MS = 24 * 3600 * 1000;
+
+/**
+ * Pure: what a create of a resource does with its journal entry. `recover`: an earlier run's create never
+ * reached the engine (it was killed), so what it made is this resource's, under the same key's generation.
+ * `next`: the last create reached the engine, so its object is in state; this create is a replacement and
+ * takes the next generation, never that object (`forbid`). `fresh`: nothing known.
+ */
+export function journalDecision(e: JournalEntry | undefined, now: number):
+    | { action: "recover"; generation: number; entry: JournalEntry; forbid?: string }
+    | { action: "next"; generation: number; forbid?: string }
+    | { action: "fresh"; generation: 1 } {
+    if (e?.returned) return { action: "next", generation: (e.generation ?? 1) + 1, ...(e.id ? { forbid: e.id } : {}) };
+    if (e && now - e.at < JOURNAL_TTL_MS) return { action: "recover", generation: e.generation ?? 1, entry: e, ...(e.replaces ? { forbid: e.replaces } : {}) };
+    return { action: "fresh", generation: 1 };
+}
 
 let journalDir: { cwd: string; dir: string } | undefined;
 
@@ -150,19 +197,19 @@ export const journal = {
     file(identity: string) {
         return path.join(this.dir(), crypto.createHash("sha256").update(identity).digest("hex").slice(0, 32) + ".json");
     },
-    read(identity: string, now = Date.now()): JournalEntry | undefined {
+    read(identity: string): JournalEntry | undefined {
         try {
             const e = JSON.parse(fs.readFileSync(this.file(identity), "utf8")) as JournalEntry;
-            return e.identity === identity && now - e.at < JOURNAL_TTL_MS ? e : undefined;
+            return e.identity === identity ? e : undefined;
         } catch {
             return undefined;
         }
     },
-    write(identity: string, at: number, id?: string): void {
+    write(entry: JournalEntry): void {
         try {
             fs.mkdirSync(this.dir(), { recursive: true });
-            const file = this.file(identity);
-            fs.writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify({ identity, at, ...(id ? { id } : {}) }));
+            const file = this.file(entry.identity);
+            fs.writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(entry));
             fs.renameSync(`${file}.${process.pid}.tmp`, file);
         } catch (e) {
             // Without the journal, only the key protects a killed run: say so, and go on.
@@ -174,24 +221,7 @@ export const journal = {
             fs.rmSync(this.file(identity), { force: true });
         } catch { /* nothing to drop */ }
     },
-    /**
-     * Drops an entry off the event loop: a preview after creating hundreds of resources drops hundreds,
-     * and unlinking them synchronously held each diff's answer (about 2 ms each on an overlay filesystem).
-     * A create for the same identity waits for it (`settled`), so it never removes a newer entry.
-     */
-    dropLater(identity: string): void {
-        const p: Promise<void> = fs.promises
-            .unlink(this.file(identity))
-            .catch(() => undefined) // already gone
-            .finally(() => dropping.get(identity) === p && dropping.delete(identity));
-        dropping.set(identity, p);
-    },
-    async settled(identity: string): Promise<void> {
-        await dropping.get(identity);
-    },
 };
-
-const dropping = new Map<string, Promise<void>>();
 
 // ---- the create itself ----
 
@@ -228,6 +258,11 @@ export async function createOnce<C>(spec: CreateOnceSpec<C>): Promise<CreateOutc
     const sleep = spec.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
     const identity = typeof spec.identity === "string" && spec.identity ? spec.identity : undefined;
     const replacing = !identity || inState.has(identity);
+    const before = identity ? journal.read(identity) : undefined;
+    const decision = journalDecision(before, Date.now());
+    // The object a returned create made is in state: never ours to adopt (the engine deletes it next).
+    const forbid = decision.action !== "fresh" ? decision.forbid : undefined;
+    if (forbid) taken.add(forbid);
 
     // Looking by name and type is safe unless an old object of this resource (being replaced) would match.
     const mayLook = !replacing || spec.timed || diffed.has(identity!);
@@ -237,14 +272,15 @@ export async function createOnce<C>(spec: CreateOnceSpec<C>): Promise<CreateOutc
         if (found) taken.add(found.id);
         return found;
     };
+    let generation: number = decision.generation;
+    const record = (at: number, id?: string) => identity && journal.write({ identity, at, generation, ...(id ? { id } : {}), ...(forbid ? { replaces: forbid } : {}) });
     const adopted = (found: Candidate): CreateOutcome<C> => {
         console.error(`heygen: adopting ${spec.want.type} "${spec.want.name}" (${found.id}), created by an earlier run that was interrupted`);
-        journal.write(identity!, Date.now(), found.id);
+        record(Date.now(), found.id);
         return { found };
     };
 
-    if (identity) await journal.settled(identity);
-    const earlier = identity ? journal.read(identity) : undefined;
+    const earlier = decision.action === "recover" ? decision.entry : undefined;
     if (earlier && mayLook) {
         if (earlier.id) {
             if (!taken.has(earlier.id)) {
@@ -260,18 +296,21 @@ export async function createOnce<C>(spec: CreateOnceSpec<C>): Promise<CreateOutc
         }
     }
 
-    let generation = 1;
-    let key = replacing ? newIdempotencyKey() : createKey(identity!, spec.keyInputs, generation);
+    const keyFor = (g: number) => (replacing ? newIdempotencyKey() : createKey(identity!, spec.keyInputs, g));
+    let key = keyFor(generation);
     const firstSentAt = Date.now();
-    if (identity) journal.write(identity, earlier && !earlier.id ? earlier.at : firstSentAt);
+    record(earlier && !earlier.id ? earlier.at : firstSentAt);
     for (let sends = 1; ; sends++) {
-        let created: C & { replayed?: boolean };
+        let made: C & { replayed?: boolean };
         try {
-            created = await spec.send(key);
+            made = await spec.send(key);
         } catch (e) {
             if (!isAmbiguous(e) || sends >= MAX_SENDS) {
                 // An answer (a 4xx) means nothing was made: nothing for a later run to look for.
-                if (identity && !isAmbiguous(e)) journal.drop(identity);
+                if (identity && !isAmbiguous(e)) {
+                    if (before?.returned) journal.write(before); // the object in state is still the last one returned
+                    else journal.drop(identity);
+                }
                 throw e;
             }
             // It may exist now: look before sending again; a request that timed out may still be running.
@@ -279,7 +318,7 @@ export async function createOnce<C>(spec: CreateOnceSpec<C>): Promise<CreateOutc
             for (let attempt = 0; ; attempt++) {
                 const found = await look(firstSentAt);
                 if (found) {
-                    if (identity) journal.write(identity, firstSentAt, found.id);
+                    record(firstSentAt, found.id);
                     return { found };
                 }
                 if (Date.now() >= deadline) break;
@@ -289,13 +328,14 @@ export async function createOnce<C>(spec: CreateOnceSpec<C>): Promise<CreateOutc
             await sleep(pollDelay(sends - 1, 500, 5_000));
             continue;
         }
-        if (created.replayed && !(await spec.exists(created))) {
-            // The key's first answer names an object deleted since: this is a new create.
-            key = replacing ? newIdempotencyKey() : createKey(identity!, spec.keyInputs, ++generation);
+        if (made.replayed && (taken.has(spec.idOf(made)) || !(await spec.exists(made)))) {
+            // The key's first answer names an object deleted since, or one the stack already holds: this is a new create.
+            key = keyFor(++generation);
+            record(firstSentAt);
             continue;
         }
-        taken.add(spec.idOf(created));
-        if (identity) journal.write(identity, firstSentAt, spec.idOf(created));
-        return { created, key };
+        taken.add(spec.idOf(made));
+        record(firstSentAt, spec.idOf(made));
+        return { created: made, key };
     }
 }

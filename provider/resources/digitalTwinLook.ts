@@ -2,17 +2,13 @@
 // the person approves (a ConsentRequest), then trains — minutes to hours.
 import * as pulumi from "@pulumi/pulumi";
 import type { VideoSource } from "../files";
-import { type LookKind, type LookWait, LookResource, singleFileKind } from "./looks";
+import { type Adoptable, type LookKind, type LookWait, LookResource, singleFileKind } from "./looks";
 
-export interface DigitalTwinLookArgs {
+interface DigitalTwinLookCommonArgs {
     /** The avatar group (character) the look joins: an AvatarGroup's `groupId`. */
     groupId: pulumi.Input<string>;
     /** ≤ 255 characters; changing it renames the look in place. */
     name: pulumi.Input<string>;
-    /** The training video (MP4/WebM, ≥ 15 s): `{ url }`, `{ path }`, `{ assetId }` or `{ base64, mediaType }`. Changing it replaces the look. */
-    footage: pulumi.Input<VideoSource>;
-    /** Take an existing look under management instead of creating one (checked against this declaration). */
-    adoptLookId?: pulumi.Input<string>;
     /**
      * HeyGen deletes a group with its last look. Without this, deleting the look fails when it is the last
      * one of its group (the group would go too); with it, both go. Takes effect once applied by `pulumi up`.
@@ -26,6 +22,15 @@ export interface DigitalTwinLookArgs {
     /** How long to wait for training (default 3600). */
     timeoutSeconds?: pulumi.Input<number>;
 }
+
+/** A digital twin look: made from `footage`, or adopted (`adoptLookId`), when `footage` may be left out. */
+export type DigitalTwinLookArgs = DigitalTwinLookCommonArgs & Adoptable<{
+    /** The training video (MP4/WebM, ≥ 15 s): `{ url }`, `{ path }`, `{ assetId }` or `{ base64, mediaType }`. Changing it replaces the look. */
+    footage: pulumi.Input<VideoSource>;
+}, {
+    /** Take an existing look under management instead of creating one (checked against this declaration). */
+    adoptLookId: pulumi.Input<string>;
+}>;
 
 export const digitalTwinKind: LookKind = singleFileKind({
     title: "digital twin look",

@@ -6,14 +6,16 @@ import type { AvatarLookItem, AvatarType, CreateAvatarRequest, CreateType, LookS
 import type { ENGINES } from "../../api/constants";
 import type { HeyGenClient } from "../client";
 import { type FileKind, type StoredFileSource, checkFileSource, fileIdentity, toApiFile } from "../files";
-import { warn } from "../diagnostics";
+import { tell, warn } from "../progress";
+import { type AdoptionPlan, ownedBefore, planAdoption } from "./adoption";
+import { claim, describeIdentity, nameKey } from "./owners";
 import { forgetListings, readLook } from "./lookReads";
 import { journal, releaseAssets, withAssetsReleased } from "./uploadedAssets";
 import { client } from "../config";
 import {
-    type DiffRules, type Failure, PartialCreateError, checkForceDestroy, checkId, checkKeyIfChanged, checkName, checkWaitInputs, containsUnknown,
+    type DiffRules, type Failure, PartialCreateError, checkForceDestroy, checkId, checkKey, checkName, checkWaitInputs, containsUnknown,
     decideDiff, decideFixedName, adoptionBlocksReplace, unknownReplaceWarnings, explain, isUnknown, orGone, partialCreate, pick, toDiffResult,
-    waitUntil, withoutUndefined,
+    hiddenChanged, sourceBlocksReplace, UserError, waitUntil, withoutUndefined,
 } from "./common";
 import { createOnce, looksOfGroup } from "./createOnce";
 import { HeyGenResource, type OutputSeed, derive, type Outputs } from "./resource";
@@ -85,6 +87,49 @@ export const waitIsOver = (status: string | null) => FINISHED_TRAINING.includes(
 
 export type LookWait = "created" | "trained";
 
+/**
+ * Arguments whose source (`Source`: the file or prompt a new object is made from) is required, unless the
+ * object is adopted (`Adoption`: its id given), when it may be left out: an adopted object is managed like
+ * any other, but it cannot be made again without its source (`preview` says so when it would have to be).
+ */
+export type Adoptable<Source, Adoption> = (Source & Partial<Adoption>) | (Partial<Source> & Adoption);
+
+/**
+ * Pure: the warning for a digital twin whose consent was declined (HeyGen fails it with `consent_rejected`):
+ * it never trains, and nothing changes that by itself.
+ */
+export function consentDeclinedWarning(what: string, id: string, state: Record<string, unknown>): string | undefined {
+    const error = state.error as { code?: string } | null | undefined;
+    if (state.status !== "failed" || error?.code !== "consent_rejected") return undefined;
+    return `${what} (${id}) will not train: the person declined consent. Ask again (a ConsentRequest for its group asks again on the next \`up\`), ` +
+        "and once it is approved, retrain it with `pulumi up --replace <its URN>`";
+}
+
+/**
+ * Pure: what a refresh found moved in HeyGen, for the resource's row (the engine compares a refresh with
+ * the inputs, so outputs that changed would otherwise pass unseen): training finished or failed, consent
+ * given or declined, looks added to or removed from a group.
+ */
+export function movedMessages(before: Record<string, unknown>, after: Record<string, unknown>): { notes: string[]; warnings: string[] } {
+    const notes: string[] = [];
+    const warnings: string[] = [];
+    const status = (k: string) => (before[k] !== undefined && before[k] !== after[k] ? [String(before[k] ?? "none"), String(after[k] ?? "none")] : undefined);
+    const s = status("status");
+    if (s) {
+        const why = (after.error as { message?: string } | null | undefined)?.message;
+        (after.status === "failed" ? warnings : notes).push(after.status === "failed" ? `training failed (was ${s[0]})${why ? `: ${why}` : ""}` : `status: ${s[0]} → ${s[1]}`);
+    }
+    const f = status("firstLookStatus");
+    if (f) (after.firstLookStatus === "failed" ? warnings : notes).push(`first look: ${f[0]} → ${f[1]}`);
+    const c = status("consentStatus");
+    if (c) (after.consentStatus === "rejected" ? warnings : notes).push(after.consentStatus === "rejected" ? `consent declined (was ${c[0]}); the next \`up\` asks again` : `consent: ${c[0]} → ${c[1]}`);
+    // As of the group's last read: looks this stack added since count too.
+    if (typeof before.looksCount === "number" && typeof after.looksCount === "number" && before.looksCount !== after.looksCount) {
+        notes.push(`looks in the group: ${before.looksCount} → ${after.looksCount}`);
+    }
+    return { notes, warnings };
+}
+
 export interface LookKind {
     /** The resource's type name, for messages. */
     title: string;
@@ -92,12 +137,14 @@ export interface LookKind {
     avatarType: AvatarType;
     /** Kind-specific inputs: all of them force replacement. */
     sourceInputs: readonly string[];
+    /** The input a new look is made from; only an adopted look may leave it out. */
+    sourceInput: string;
     /** HeyGen renames photo and digital twin looks only. */
     renamable: boolean;
     defaultWait: LookWait;
     defaultTimeoutSeconds: number;
-    /** Validates and normalizes the kind's own inputs. */
-    checkSource(news: Record<string, unknown>, failures: Failure[]): Record<string, unknown>;
+    /** Validates and normalizes the kind's own inputs; `optional`: the look is adopted, so its source may be absent. */
+    checkSource(news: Record<string, unknown>, failures: Failure[], optional?: boolean): Record<string, unknown>;
     /** The create body's type-specific part, uploading local files first. */
     createBody(inputs: Record<string, unknown>, api: HeyGenClient, key: string): Promise<{ body: Partial<CreateAvatarRequest>; uploadedAssetIds: string[] }>;
 }
@@ -107,14 +154,15 @@ export interface LookKind {
 export const LOOK_COMMON_INPUTS = ["groupId", "name", "adoptLookId", "waitFor", "timeoutSeconds", "forceDestroy", "__identity"] as const;
 
 /** A look made from one file (a photo, or a digital twin's footage): the input holding it is its source. */
-export function singleFileKind(k: Omit<LookKind, "sourceInputs" | "checkSource" | "createBody"> & { input: string; file: FileKind }): LookKind {
+export function singleFileKind(k: Omit<LookKind, "sourceInputs" | "sourceInput" | "checkSource" | "createBody"> & { input: string; file: FileKind }): LookKind {
     const { input, file, ...rest } = k;
     return {
         ...rest,
         sourceInputs: [input],
-        checkSource(news, failures) {
-            if (news[input] === undefined) {
-                failures.push({ property: input, reason: "is required: give { url }, { path }, { assetId } or { base64, mediaType }" });
+        sourceInput: input,
+        checkSource(news, failures, optional) {
+            if (news[input] === undefined || news[input] === null) {
+                if (!optional) failures.push({ property: input, reason: "is required: give { url }, { path }, { assetId } or { base64, mediaType } (only an adopted look, with adoptLookId, may leave it out)" });
                 return {};
             }
             return { [input]: checkFileSource(news[input], input, file, failures) };
@@ -166,6 +214,10 @@ export function decideLookDiff(kind: LookKind, olds: Record<string, unknown>, ne
     }
     // A look whose training failed stays as it is (recorded as failed) until its inputs change or the user
     // asks for a new one with `pulumi up --replace`: every create costs credits.
+    if (hiddenChanged(olds, news) && !d.changes) {
+        d.changes = true;
+        d.changed.push("__urn");
+    }
     return { ...toDiffResult(d), warnings };
 }
 
@@ -210,6 +262,7 @@ export function lookHandlers(kind: LookKind) {
     }
 
     const stored = (inputs: Record<string, unknown>) => pick(inputs, inputKeys(kind));
+    const hasSource = (inputs: Record<string, unknown>) => inputs[kind.sourceInput] !== undefined && inputs[kind.sourceInput] !== null;
 
     return {
         async check(olds: Record<string, unknown>, news: Record<string, unknown>) {
@@ -219,23 +272,34 @@ export function lookHandlers(kind: LookKind) {
             checkId(news.adoptLookId, "adoptLookId", failures, false);
             checkWaitInputs(news, ["created", "trained"], failures);
             checkForceDestroy(news, failures);
-            const source = kind.checkSource(news, failures);
+            const source = kind.checkSource(news, failures, news.adoptLookId !== undefined && news.adoptLookId !== null);
             const inputs = withoutUndefined({ ...news, ...source });
+            // Two looks of one group with one name: a killed run's look is found again by its name.
+            const twin = claim(nameKey(inputs.groupId, inputs.name), inputs.__identity);
+            if (twin) failures.push({ property: "name", reason: `"${String(inputs.name)}" is also the name of a look managed by ${describeIdentity(twin)} in group ${String(inputs.groupId)}: give the looks of a group distinct names` });
             // With reads only, what would fail at `up`: the key, the group it joins, and the look it adopts
             // (only when the resource is created).
-            if (failures.length === 0) failures.push(...(await checkKeyAndGroup(olds, inputs, inputKeys(kind))));
+            if (failures.length === 0) failures.push(...(await checkKeyAndGroup(olds, inputs)));
             const creating = Object.keys(olds ?? {}).length === 0;
             if (failures.length === 0 && creating && typeof inputs.adoptLookId === "string" && !isUnknown(inputs.adoptLookId)) {
-                failures.push(...(await checkLookAdoption(client(), kind, inputs)));
+                const adoption = await lookAdoption(client(), inputs);
+                failures.push(...adoption.failures);
+                if (!adoption.failures.length) for (const w of adoption.warnings) await warn(w, inputs.__urn);
+            } else if (failures.length === 0 && creating && !hasSource(inputs)) {
+                failures.push({ property: kind.sourceInput, reason: "is required to make the look (only an adopted look, with adoptLookId, may leave it out)" });
             }
             return { inputs, failures };
         },
 
         async diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
             const { warnings, ...result } = decideLookDiff(kind, olds, news);
-            const blocked = adoptionBlocksReplace(id, result.replaces, news.adoptLookId, describe(news), "adoptLookId");
-            if (blocked) throw new Error(blocked);
-            for (const w of [...warnings, ...unknownReplaceWarnings(describe(news), result.replaces, news)]) await warn(w);
+            const blocked = adoptionBlocksReplace(id, result.replaces, news.adoptLookId, describe(news), "adoptLookId") ??
+                sourceBlocksReplace(describe(news), result.replaces, kind.sourceInput, news[kind.sourceInput]);
+            if (blocked) throw new UserError(blocked);
+            const other = claim(id, news.__identity) ?? claim(nameKey(news.groupId, news.name), news.__identity);
+            if (other) throw new UserError(`${describe(news)} (${id}) is also managed by ${describeIdentity(other)}: two resources managing one look would delete it under each other; remove one of them (or its adoptLookId)`);
+            const declined = consentDeclinedWarning(describe(news), id, olds);
+            for (const w of [...warnings, ...(declined ? [declined] : []), ...unknownReplaceWarnings(describe(news), result.replaces, news)]) await warn(w, news.__urn);
             return result;
         },
 
@@ -243,12 +307,17 @@ export function lookHandlers(kind: LookKind) {
             const api = client();
             forgetListings();
             if (inputs.adoptLookId) {
+                let adoption;
                 try {
-                    return await adopt(api, inputs);
+                    adoption = await lookAdoption(api, inputs);
+                    if (adoption.failures.length) throw new UserError(adoption.failures.map((f) => `${f.property} ${f.reason}`).join("; "));
+                    if (adoption.look) return await adopt(api, inputs, adoption.look);
                 } catch (e) {
                     throw explain(e, `creating ${describe(inputs)}`);
                 }
+                for (const w of adoption.warnings) await warn(w, inputs.__urn);
             }
+            if (!hasSource(inputs)) throw new UserError(`creating ${describe(inputs)}: ${kind.sourceInput} is needed to make it`);
             // Until HeyGen accepted the create, a failure leaves nothing behind to record.
             const groupId = inputs.groupId as string;
             let prepared: Awaited<ReturnType<LookKind["createBody"]>> | undefined;
@@ -308,8 +377,9 @@ export function lookHandlers(kind: LookKind) {
             // a renamed photo or twin look is renamed back; a prompt look cannot be, so its declared name stays.
             const inputs = { ...pick(props, inputKeys(kind)), name: kind.renamable ? look.name : declaredName, groupId: look.group_id };
             if (!kind.renamable && look.name !== declaredName) {
-                await warn(`${kind.title} "${declaredName}" (${id}) was renamed to "${look.name}" outside this program; HeyGen cannot rename it back, so \`up\` leaves it: set name to "${look.name}" to accept it`);
+                await warn(`${kind.title} "${declaredName}" (${id}) was renamed to "${look.name}" outside this program; HeyGen cannot rename it back, so \`up\` leaves it: set name to "${look.name}" to accept it`, props.__urn);
             }
+            await tellMoved(props, outs);
             return { id, props: outs, inputs };
         },
 
@@ -343,10 +413,11 @@ export function lookHandlers(kind: LookKind) {
                 if (group && group.looks_count <= 1) {
                     const still = await orGone(() => api.getLook(id));
                     if (still && still.group_id === group.id) {
-                        throw new Error(
+                        throw new UserError(
                             `${kind.title} "${still.name}" (${id}) is the last look of avatar group "${group.name}" (${group.id}), and HeyGen deletes a group ` +
                                 "with its last look. Deleting it would delete the group too. Delete the group instead, add another look to it first, " +
-                                "or set forceDestroy: true on this look (and run `pulumi up`) to delete both",
+                                `or set forceDestroy: true on this look and apply that alone with \`${targetedUp(props.__urn)}\` (a plain \`pulumi up\` after ` +
+                                "a partial destroy would create again what the destroy already deleted), then run the destroy again to delete both",
                         );
                     }
                 }
@@ -359,63 +430,69 @@ export function lookHandlers(kind: LookKind) {
     };
 
     /**
-     * At preview, with reads only: the look to adopt exists and is what the program declares (type,
-     * group, name), so `up` takes it over without changing anything.
+     * What adopting `adoptLookId` means, with reads only: take the look (after checking it is the one
+     * declared: type, group, name, owned by no other resource), make one from the source instead (it is
+     * gone, or it is this resource's own object being replaced), or a failure naming what to change.
+     * `check` reports it at preview; `create` acts on it.
      */
-    async function checkLookAdoption(api: HeyGenClient, k: LookKind, inputs: Record<string, unknown>): Promise<Failure[]> {
+    async function lookAdoption(api: HeyGenClient, inputs: Record<string, unknown>): Promise<{ plan: AdoptionPlan; look?: AvatarLookItem; failures: Failure[]; warnings: string[] }> {
         const id = inputs.adoptLookId as string;
         const look = await orGone(() => api.getLook(id));
-        if (!look) return [{ property: "adoptLookId", reason: `no look ${id} exists in this HeyGen account` }];
-        if (look.avatar_type !== k.avatarType) {
-            return [{ property: "adoptLookId", reason: `look ${id} is a ${look.avatar_type}, not a ${k.avatarType}: declare it with the matching resource` }];
+        const plan = planAdoption({
+            what: describe(inputs), adoptInput: "adoptLookId", adoptId: id, sourceInput: kind.sourceInput, hasSource: hasSource(inputs),
+            exists: !!look, ownedBefore: ownedBefore(inputs.__identity, id),
+        });
+        const failures: Failure[] = [];
+        const warnings: string[] = [];
+        if (plan.action === "fail") failures.push({ property: plan.property, reason: plan.reason });
+        if (plan.action === "create") warnings.push(plan.warning);
+        if (plan.action !== "adopt" || !look) return { plan, failures, warnings };
+        if (look.avatar_type !== kind.avatarType) {
+            failures.push({ property: "adoptLookId", reason: `look ${id} is a ${look.avatar_type}, not a ${kind.avatarType}: declare it with the matching resource` });
+        } else if (!isUnknown(inputs.groupId) && look.group_id !== inputs.groupId) {
+            // What is not known yet (a group adopted in the same run) is checked by `up`.
+            failures.push({ property: "groupId", reason: `look ${id} belongs to group ${look.group_id}, not ${String(inputs.groupId)}: set groupId to ${look.group_id}` });
+        } else if (!isUnknown(inputs.name) && look.name !== inputs.name) {
+            failures.push({ property: "name", reason: `look ${id} is named "${look.name}": declare that name to adopt it as it is${kind.renamable ? " (rename it afterwards with an update)" : ""}` });
         }
-        // What is not known yet (a group adopted in the same run) is checked by `up`.
-        if (!isUnknown(inputs.groupId) && look.group_id !== inputs.groupId) {
-            return [{ property: "groupId", reason: `look ${id} belongs to group ${look.group_id}, not ${String(inputs.groupId)}: set groupId to ${look.group_id}` }];
+        const other = claim(id, inputs.__identity);
+        if (other) {
+            failures.push({ property: "adoptLookId", reason: `look ${id} is managed by ${describeIdentity(other)} in this stack already: two resources managing one look would delete it under each other; adopt it once` });
         }
-        if (!isUnknown(inputs.name) && look.name !== inputs.name) {
-            return [{ property: "name", reason: `look ${id} is named "${look.name}": declare that name to adopt it as it is${k.renamable ? " (rename it afterwards with an update)" : ""}` }];
+        // HeyGen's answer does not tell a look generated from a prompt from one trained on a photo.
+        if (kind.createType === "prompt") {
+            warnings.push(`${describe(inputs)}: HeyGen's answer does not say whether look ${id} (${look.avatar_type}) was generated from a prompt or trained on a photo: ` +
+                "make sure it is a prompt look (a photo look belongs in a PhotoLook, which can be renamed in place)");
         }
-        return [];
+        return { plan, look, failures, warnings };
     }
 
-    /** Takes an existing look under management, after checking it is the look declared. */
-    async function adopt(api: HeyGenClient, inputs: Record<string, unknown>) {
-        const id = inputs.adoptLookId as string;
-        const look = await orGone(() => api.getLook(id));
-        if (!look) throw new Error(`adoptLookId: no look ${id} exists in this HeyGen account`);
-        if (look.avatar_type !== kind.avatarType) {
-            throw new Error(`adoptLookId: look ${id} is a ${look.avatar_type}, not a ${kind.avatarType}; declare it with the matching resource`);
-        }
-        // What is not known yet (a group adopted in the same run) is checked by `up`.
-        if (!isUnknown(inputs.groupId) && look.group_id !== inputs.groupId) {
-            throw new Error(`adoptLookId: look ${id} belongs to group ${look.group_id}, not ${inputs.groupId}; set groupId to ${look.group_id}`);
-        }
+    /** Takes an existing look under management: checked as at preview, renamed to the declared name if it may be. */
+    async function adopt(api: HeyGenClient, inputs: Record<string, unknown>, look: AvatarLookItem) {
         let current = look;
         if (look.name !== inputs.name) {
-            if (!kind.renamable) throw new Error(`adoptLookId: look ${id} is named "${look.name}" and ${kind.title} names cannot change; set name to "${look.name}"`);
-            current = await api.renameLook(id, inputs.name as string);
+            if (!kind.renamable) throw new UserError(`adoptLookId: look ${look.id} is named "${look.name}" and ${kind.title} names cannot change; set name to "${look.name}"`);
+            current = await api.renameLook(look.id, inputs.name as string);
         }
         return settle(api, current, inputs, {});
     }
 }
 
-
 /**
- * At preview, with reads only: the key (when the inputs changed, see checkKeyIfChanged) and the group the
- * resource joins (when it changes and is known), both at once: the engine checks one resource at a time, so
- * the first check of a preview holds up all others. The key's answer decides: a rejected key fails the group
- * read too, and after a switch to the fallback key (HEYGEN_API_KEY) the group is read again with it.
+ * At preview, with reads only: the key (once a run, see checkKey) and the group the resource joins (when it
+ * changes and is known), both at once: the engine checks one resource at a time, so the first check of a
+ * preview holds up all others. The key's answer decides: a rejected key fails the group read too, and after
+ * a switch to the fallback key (HEYGEN_API_KEY, refresh and destroy only) the group is read again with it.
  */
-export async function checkKeyAndGroup(olds: Record<string, unknown> | undefined, inputs: Record<string, unknown>, keys: readonly string[]): Promise<Failure[]> {
+export async function checkKeyAndGroup(olds: Record<string, unknown> | undefined, inputs: Record<string, unknown>): Promise<Failure[]> {
     const groupId = typeof inputs.groupId === "string" && !isUnknown(inputs.groupId) && olds?.groupId !== inputs.groupId ? inputs.groupId : undefined;
     if (groupId === undefined) {
-        await checkKeyIfChanged(olds, inputs, keys);
+        await checkKey();
         return [];
     }
     const joinable = checkJoinableGroup(client, groupId);
     joinable.catch(() => undefined); // the key's failure, if any, is the one reported
-    await checkKeyIfChanged(olds, inputs, keys);
+    await checkKey();
     return joinable.catch(() => checkJoinableGroup(client, groupId));
 }
 
@@ -438,6 +515,18 @@ function checkJoinableGroup(api: () => HeyGenClient, groupId: string): Promise<F
         groupChecks.set(groupId, r);
     }
     return r;
+}
+
+/** Says on the resource's row what a refresh found moved in HeyGen (see movedMessages). */
+export async function tellMoved(before: Record<string, unknown>, after: Record<string, unknown>): Promise<void> {
+    const { notes, warnings } = movedMessages(before, after);
+    for (const n of notes) await tell(`refresh: ${n}`, false, after.__urn ?? before.__urn);
+    for (const w of warnings) await warn(w, after.__urn ?? before.__urn);
+}
+
+/** The command that applies one resource's change alone: after a partial destroy, a plain `up` would re-create the rest. */
+export function targetedUp(urn: unknown): string {
+    return `pulumi up --target '${typeof urn === "string" && urn ? urn : "<its URN, from pulumi stack --show-urns>"}'`;
 }
 
 /** Registered as undefined for the outputs to appear on the object; the class derives the others. */

@@ -1,17 +1,13 @@
 // PhotoLook: a look trained from one photo (JPEG/PNG, at least 512×512, one front-facing face).
 import * as pulumi from "@pulumi/pulumi";
 import type { ImageSource } from "../files";
-import { type LookKind, type LookWait, LookResource, singleFileKind } from "./looks";
+import { type Adoptable, type LookKind, type LookWait, LookResource, singleFileKind } from "./looks";
 
-export interface PhotoLookArgs {
+interface PhotoLookCommonArgs {
     /** The avatar group (character) the look joins: an AvatarGroup's `groupId`. */
     groupId: pulumi.Input<string>;
     /** ≤ 255 characters; changing it renames the look in place. */
     name: pulumi.Input<string>;
-    /** The photo: `{ url }`, `{ path }`, `{ assetId }` or `{ base64, mediaType }`. Changing it replaces the look. */
-    image: pulumi.Input<ImageSource>;
-    /** Take an existing look under management instead of creating one (checked against this declaration). */
-    adoptLookId?: pulumi.Input<string>;
     /**
      * HeyGen deletes a group with its last look. Without this, deleting the look fails when it is the last
      * one of its group (the group would go too); with it, both go. Takes effect once applied by `pulumi up`.
@@ -23,12 +19,21 @@ export interface PhotoLookArgs {
     timeoutSeconds?: pulumi.Input<number>;
 }
 
+/** A photo look: made from `image`, or adopted (`adoptLookId`), when `image` may be left out. */
+export type PhotoLookArgs = PhotoLookCommonArgs & Adoptable<{
+    /** The photo: `{ url }`, `{ path }`, `{ assetId }` or `{ base64, mediaType }`. Changing it replaces the look. */
+    image: pulumi.Input<ImageSource>;
+}, {
+    /** Take an existing look under management instead of creating one (checked against this declaration). */
+    adoptLookId: pulumi.Input<string>;
+}>;
+
 export const photoKind: LookKind = singleFileKind({
     title: "photo look",
     createType: "photo",
     avatarType: "photo_avatar",
     input: "image",
-    file: "image",
+    file: "photo", // at least 512×512, checked at preview
     renamable: true,
     defaultWait: "trained",
     defaultTimeoutSeconds: 900,

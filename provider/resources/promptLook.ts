@@ -5,21 +5,17 @@ import type { FileInput } from "../../api/schema";
 import { LIMITS } from "../../api/constants";
 import { type ImageSource, checkFileSource, toApiFile, type StoredFileSource } from "../files";
 import { type Failure, charCount, checkId, isUnknown } from "./common";
-import { type LookKind, type LookWait, LookResource } from "./looks";
+import { type Adoptable, type LookKind, type LookWait, LookResource } from "./looks";
 
-export interface PromptLookArgs {
+interface PromptLookCommonArgs {
     /** The avatar group (character) the look joins: an AvatarGroup's `groupId`. */
     groupId: pulumi.Input<string>;
     /** ≤ 255 characters. HeyGen cannot rename prompt looks: a change replaces the look. */
     name: pulumi.Input<string>;
-    /** What the look should be (≤ 1000 characters). */
-    prompt: pulumi.Input<string>;
     /** Up to 3 reference images. */
     referenceImages?: pulumi.Input<pulumi.Input<ImageSource>[]>;
     /** A look of the same group to start from (HeyGen's `avatar_id`). */
     referenceLookId?: pulumi.Input<string>;
-    /** Take an existing look under management instead of creating one (checked against this declaration). */
-    adoptLookId?: pulumi.Input<string>;
     /**
      * HeyGen deletes a group with its last look. Without this, deleting the look fails when it is the last
      * one of its group (the group would go too); with it, both go. Takes effect once applied by `pulumi up`.
@@ -31,19 +27,31 @@ export interface PromptLookArgs {
     timeoutSeconds?: pulumi.Input<number>;
 }
 
+/** A prompt look: made from `prompt`, or adopted (`adoptLookId`), when `prompt` may be left out. */
+export type PromptLookArgs = PromptLookCommonArgs & Adoptable<{
+    /** What the look should be (≤ 1000 characters). */
+    prompt: pulumi.Input<string>;
+}, {
+    /** Take an existing look under management instead of creating one (checked against this declaration). */
+    adoptLookId: pulumi.Input<string>;
+}>;
+
 export const promptKind: LookKind = {
     title: "prompt look",
     createType: "prompt",
     avatarType: "photo_avatar",
     sourceInputs: ["prompt", "referenceImages", "referenceLookId"],
+    sourceInput: "prompt",
     renamable: false,
     defaultWait: "trained",
     defaultTimeoutSeconds: 900,
-    checkSource(news, failures: Failure[]) {
+    checkSource(news, failures: Failure[], optional) {
         const out: Record<string, unknown> = {};
         const p = news.prompt;
-        if (!isUnknown(p)) {
-            if (typeof p !== "string" || p.trim() === "") failures.push({ property: "prompt", reason: "is required: describe the look in words" });
+        if (optional && (p === undefined || p === null)) {
+            // An adopted look without its prompt: nothing of it can be made again, which check and diff tell.
+        } else if (!isUnknown(p)) {
+            if (typeof p !== "string" || p.trim() === "") failures.push({ property: "prompt", reason: "is required: describe the look in words (only an adopted look, with adoptLookId, may leave it out)" });
             else if (charCount(p) > LIMITS.promptMax) failures.push({ property: "prompt", reason: `is ${charCount(p)} characters; HeyGen allows at most ${LIMITS.promptMax}` });
         }
         const refs = news.referenceImages;

@@ -37,6 +37,10 @@ export abstract class HeyGenResource extends pulumi.dynamic.Resource {
         } finally {
             Error.stackTraceLimit = limit;
         }
+        // The engine never passes customTimeouts to a dynamic provider: say so rather than ignore them.
+        if (opts?.customTimeouts) {
+            void pulumi.log.warn(`customTimeouts have no effect on ${type} (Pulumi does not pass them to dynamic providers): set timeoutSeconds instead`, this);
+        }
     }
 }
 

@@ -41,6 +41,18 @@ export function declarations(bucketUrl: pulumi.Output<string>): void {
     void [status, engines, consent, firstLookId, twinType, requestGroup];
     photo.status.apply((s) => s === "completed" || s === "pending_consent");
 
+    // Adopted objects may leave their source out; nothing else may.
+    new heygen.PhotoLook("adopted", { groupId, name: "A", adoptLookId: "l1" });
+    new heygen.DigitalTwinLook("adopted-twin", { groupId, name: "A", adoptLookId: "l2" });
+    new heygen.PromptLook("adopted-prompt", { groupId, name: "A", adoptLookId: "l3" });
+    new heygen.AvatarGroup("adopted-group", { name: "A", adoptGroupId: "g1", firstLook: { type: "photo", name: "A - headshot" } });
+    // @ts-expect-error a photo look needs its image unless it is adopted
+    new heygen.PhotoLook("x", { groupId, name: "X" });
+    // @ts-expect-error a prompt look needs its prompt unless it is adopted
+    new heygen.PromptLook("x", { groupId, name: "X" });
+    // @ts-expect-error a group's first look needs its source unless the group is adopted
+    new heygen.AvatarGroup("x", { name: "X", firstLook: { type: "photo" } });
+
     // @ts-expect-error a look needs its group
     new heygen.PhotoLook("x", { name: "X", image: { url: "https://example.com/a.png" } });
     // @ts-expect-error a photo look takes an image, not footage

@@ -160,12 +160,12 @@ for (const ignoreKeys of [false, true]) {
             const looks = await looksNamed("Killed");
             assert.deepEqual(looks.map((l: any) => l.id), [r.id], "adopted, not made twice");
             assert.equal(await posts(), 0, "no create sent");
-            // A later run's diff sees it in state: the journal entry has served.
+            // A later run's diff sees it in state: the entry now says its create reached the engine, so a later
+            // create of this resource (`up --replace`) never takes it.
             assert.equal(journal.read(id)?.id, r.id);
+            assert.equal(journal.read(id)?.returned, undefined);
             await run({ kind: "photoLook" }, "diff", [r.id, r.outs, { __provider: PROVIDER, ...photo(groupId, "Killed", id) }]);
-            // Dropped off the diff's path: give the unlink a moment.
-            for (let i = 0; i < 50 && journal.read(id); i++) await new Promise((res) => setTimeout(res, 20));
-            assert.equal(journal.read(id), undefined);
+            assert.deepEqual({ id: journal.read(id)?.id, returned: journal.read(id)?.returned }, { id: r.id, returned: true });
         });
 
         it("a killed run whose create was answered but never recorded: the next run adopts that very look", async () => {
@@ -247,16 +247,40 @@ for (const ignoreKeys of [false, true]) {
             assert.deepEqual((await looksNamed("Again")).map((l: any) => l.id), [second.id], "it exists");
         });
 
-        it("a replacement with the same inputs (`up --replace`) makes a new look, never adopting the old one", async () => {
+        it("`up --replace` (the engine checks the resource as if it were new, then creates) makes a new look, never the old one", async () => {
             const groupId = await newGroup();
             const id = identity("replace");
-            const old = await (await checkThenCreate("photoLook", photo(groupId, "Twice on purpose", id))).create();
+            // The first create, handed to the engine (through the dispatcher, as the engine calls it).
+            const first = await checkThenCreate("photoLook", photo(groupId, "Twice on purpose", id));
+            const old = (await run({ kind: "photoLook" }, "create", [first.inputs])) as { id: string };
+            for (let round = 0; round < 2; round++) {
+                forgetProcessState();
+                const before = (await looksNamed("Twice on purpose")).map((l: any) => l.id);
+                const next = await checkThenCreate("photoLook", photo(groupId, "Twice on purpose", id)); // no old inputs
+                const r = (await run({ kind: "photoLook" }, "create", [next.inputs])) as { id: string };
+                assert.ok(!before.includes(r.id), "a new look, never one that exists already");
+                assert.equal((await looksNamed("Twice on purpose")).length, before.length + 1, "the old one is the engine's to delete");
+            }
+            void old;
+        });
+
+        it("`up --replace` of a group makes a new group, never the old one", async () => {
+            const news = { name: "Replaced group", firstLook: { type: "photo", image: { url: "https://cdn.example.com/s.jpg" } }, waitFor: "created", __identity: identity("grp") };
+            const first = await checkThenCreate("avatarGroup", news);
+            const old = (await run({ kind: "avatarGroup" }, "create", [first.inputs])) as { id: string };
             forgetProcessState();
-            // The engine checks the resource with its old inputs (it is in state), then creates the replacement.
-            const next = await checkThenCreate("photoLook", photo(groupId, "Twice on purpose", id), { __provider: PROVIDER, ...photo(groupId, "Twice on purpose", id) });
-            const r = await next.create();
+            const next = await checkThenCreate("avatarGroup", news);
+            const r = (await run({ kind: "avatarGroup" }, "create", [next.inputs])) as { id: string };
             assert.notEqual(r.id, old.id);
-            assert.equal((await looksNamed("Twice on purpose")).length, 2, "the old one is the engine's to delete");
+            assert.equal((await groupsNamed("Replaced group")).length, 2, "the old one is the engine's to delete");
+        });
+
+        it("a delete of an object a create of the same run returned is refused (a replacement answered with its old object)", async () => {
+            const groupId = await newGroup();
+            const { inputs } = await checkThenCreate("photoLook", photo(groupId, "Kept", identity("kept")));
+            const made = (await run({ kind: "photoLook" }, "create", [inputs])) as { id: string; outs: Record<string, unknown> };
+            await run({ kind: "photoLook" }, "delete", [made.id, made.outs]);
+            assert.equal((await looksNamed("Kept")).length, 1, "still there: it is the new resource's");
         });
 
         it("a group whose create succeeded but whose first-look rename failed is recorded, and renamed by the next up", async () => {

@@ -49,8 +49,8 @@ describe("decisions: file sources (check)", () => {
         ["a video type for an image", { assetId: "a", mediaType: "video/mp4" }, "image", /not supported here/, "image.mediaType"],
         ["a missing file", { path: "nope.png" }, "image", /does not exist/, "image.path"],
         ["a folder", { path: "folder" }, "image", /is not a file/, "image.path"],
-        ["a file of unknown type", { path: "notes.txt" }, "image", /is not a image\/jpeg or image\/png file/, "image.path"],
-        ["a video given as image", { path: "clip.mp4" }, "image", /a image is needed|is video\/mp4/, "image.path"],
+        ["a file of unknown type", { path: "notes.txt" }, "image", /'notes\.txt' holds neither JPEG nor PNG bytes/, "image.path"],
+        ["a video given as image", { path: "clip.mp4" }, "image", /'clip\.mp4' holds video\/mp4 bytes; an image is needed/, "image.path"],
         ["an unknown source (preview)", UNKNOWN, "image", null],
         ["a source with an unknown field (preview)", { url: UNKNOWN }, "image", null],
     ];
