@@ -3,7 +3,8 @@
 //   - no HTTP server framework (fastify, @fastify/*, pino) and no TypeBox in `npm ls --all`;
 //   - one @pulumi/pulumi (the project's), and `npm ls` reports no invalid peer;
 //   - the tarball: LICENSE, no emulator, source maps carrying their sources;
-//   - `exports`: the package and the serialized providers' permanent paths load; internals do not;
+//   - `exports`: the package, `pulumi-heygen/policy` and the serialized providers' permanent paths load;
+//     internals do not; the tarball has the policy pack (policy-pack/);
 //   - a program using the resources and the client's types, and tests/types, compile with skipLibCheck off;
 //   - the `pulumi-heygen review` command runs, and the provider alone loads none of its picture libraries;
 //   - the size of what pulumi-heygen adds to a project that already has the SDK.
@@ -106,6 +107,10 @@ try {
         console.log(e.stderr);
     }
     check(reviewOk, "`npx --no pulumi-heygen review` runs in the project and embeds a thumbnail");
+    // The policy pack: its entry loads without @pulumi/policy (an optional peer, needed only to run a pack).
+    const policyLoad = load("pulumi-heygen/policy");
+    check(policyLoad === "ok", `require("pulumi-heygen/policy") loads without @pulumi/policy installed${policyLoad === "ok" ? "" : `: ${policyLoad}`}`);
+    check(["PulumiPolicy.yaml", "index.js", "package.json"].every((f) => files.includes(`policy-pack/${f}`)), "the tarball has the policy pack (policy-pack/)");
     const map = JSON.parse(fs.readFileSync(path.join(user, "node_modules", "pulumi-heygen", "dist", "provider", "index.js.map"), "utf8"));
     check(Array.isArray(map.sourcesContent) && map.sourcesContent.every((s) => typeof s === "string" && s.length > 0), "source maps carry their sources");
 

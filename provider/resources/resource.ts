@@ -29,7 +29,11 @@ export abstract class HeyGenResource extends pulumi.dynamic.Resource {
         Error.stackTraceLimit = 0;
         try {
             // `__urn` (hidden): where the provider's progress messages show (identity.ts, progress.ts).
-            super(provider, name, { ...props, __urn: resourceUrn(type, name, opts) }, opts, "heygen", type);
+            // `retainOnDelete`, when set, is also passed as an input of that name: the engine shows policy packs
+            // neither resource options nor hidden (`__`) inputs, and the team rule "an adopted avatar is kept on
+            // destroy" needs it (policy/rules.ts). No diff looks at it: setting it changes nothing in HeyGen.
+            const retain = opts?.retainOnDelete === true ? { retainOnDelete: true } : {};
+            super(provider, name, { ...props, ...retain, __urn: resourceUrn(type, name, opts) }, opts, "heygen", type);
         } finally {
             Error.stackTraceLimit = limit;
         }

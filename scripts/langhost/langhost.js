@@ -4,7 +4,8 @@
 // stubs that ship in @pulumi/pulumi, and runs programs exactly as the Go host does: `node
 // <@pulumi/pulumi>/cmd/run` with the same flags and environment (PULUMI_CONFIG, PULUMI_NODEJS_*), so the
 // program, the SDK and the engine are the real ones. Plugin discovery and dependency installation are
-// left to the user (`npm install`); the engine already finds the dynamic-provider plugin on PATH.
+// left to the user (`npm install`); the engine already finds the dynamic-provider plugin on PATH. Node.js
+// policy packs run through `RunPlugin` (policy-proxy.js).
 //
 // Like the Go host, it never outlives its engine: `Cancel` (the engine's answer to Ctrl-C) and a Run
 // call the engine abandons send the program SIGINT, then SIGKILL after a grace period; and when the
@@ -13,6 +14,7 @@
 const path = require("path");
 const { spawn } = require("child_process");
 const { watchEngine } = require("./engine-watch");
+const { runPolicyPack, packDirOf } = require("./policy-proxy");
 
 // As the Go host's cmd.WaitDelay: how long a program has to end after SIGINT before it is killed.
 const GRACE_MS = 5000;
@@ -113,6 +115,40 @@ function run(call, callback) {
     });
 }
 
+/**
+ * `RunPlugin`: the engine starts a plugin written in Node.js through us. Policy packs (kind "analyzer",
+ * `pulumi preview --policy-pack DIR`) are the one kind this project needs; see policy-proxy.js. Output
+ * and the exit code go back on the call's stream, as the engine expects.
+ */
+function runPlugin(call) {
+    const req = call.request;
+    const send = (set) => { try { const r = new langproto.RunPluginResponse(); set(r); call.write(r); } catch { /* engine gone */ } };
+    const finish = (code) => { send((r) => r.setExitcode(code)); call.end(); };
+    if (req.getKind() !== "analyzer") {
+        send((r) => r.setStderr(Buffer.from(`pulumi-language-nodejs (this project's, see scripts/langhost/README.md) runs only policy packs as plugins, not a plugin of kind "${req.getKind()}"\n`)));
+        return finish(1);
+    }
+    const env = {};
+    for (const kv of req.getEnvList()) {
+        const i = kv.indexOf("=");
+        if (i > 0) env[kv.slice(0, i)] = kv.slice(i + 1);
+    }
+    Object.assign(env, runOptions(req.getInfo()).env);
+    let child;
+    let resolveAbandoned;
+    const abandoned = new Promise((r) => (resolveAbandoned = r));
+    call.on("cancelled", () => { resolveAbandoned(); if (child) stopProgram(child); });
+    runPolicyPack({
+        grpc, sdkRequire, packDir: packDirOf(req.getInfo()), args: req.getArgsList(), env, abandoned,
+        stdout: (b) => send((r) => r.setStdout(b)),
+        stderr: (b) => send((r) => r.setStderr(b)),
+        started: (c) => { child = c; programs.add(c); c.on("exit", () => programs.delete(c)); },
+    }).then(finish, (err) => {
+        send((r) => r.setStderr(Buffer.from(`pulumi-language-nodejs: could not run the policy pack: ${err.message}\n`)));
+        finish(1);
+    });
+}
+
 /** The programs we run, so that a cancel, the engine's death or our own end stops them. */
 const programs = new Set();
 
@@ -150,6 +186,7 @@ server.addService(langrpc.LanguageRuntimeService, {
     getRequiredPlugins: empty(langproto.GetRequiredPluginsResponse),
     getRequiredPackages: empty(langproto.GetRequiredPackagesResponse),
     run,
+    runPlugin,
     getPluginInfo(_call, callback) {
         const resp = new plugproto.PluginInfo();
         resp.setVersion(sdkVersion);
