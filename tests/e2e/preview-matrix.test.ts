@@ -281,7 +281,7 @@ describe("preview equals up: a matrix of changes and drifts (real engine, emulat
             assert.deepEqual(plan.changeSummary, up.changes, "the preview's counts are up's");
             // Ids change only where the table replaces or re-creates something.
             const mustChange = new Set([
-                ...Object.entries(want).filter(([n, op]) => (op === "replace" && n !== "consent") || op === "create").flatMap(([n]) => [n, `${n}.firstLook`]),
+                ...Object.entries(want).filter(([n, op]) => op === "replace" || op === "create").flatMap(([n]) => [n, `${n}.firstLook`]),
                 ...(row.alsoChanges ?? []),
             ]);
             assert.deepEqual(changed, Object.keys(before).filter((k) => mustChange.has(k) && after[k] !== undefined).sort(), "ids that changed");
