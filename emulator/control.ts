@@ -5,8 +5,22 @@ import { CREATE_TYPES, type CreateType, LOOK_STATUSES, type LookStatus } from ".
 import { ApiError } from "./api";
 import { type FaultRule, type FaultTable, validateRule } from "./faults";
 import { isTransition, parseTransition, type Transition } from "./lifecycle";
-import type { RequestLogEntry } from "./server";
 import type { Store } from "./store";
+
+export interface RequestLogEntry {
+    seq: number;
+    at: string;
+    method: string;
+    path: string;
+    query: string;
+    status: number;
+    idempotencyKey: string | null;
+    requestId: string;
+    /** A fault that answered or cut this request, if any. */
+    fault: string | null;
+    /** From the request's arrival to the end of the answer (for an upload: all its bytes). */
+    ms: number | null;
+}
 
 export interface ControlDeps {
     store: Store;
@@ -15,11 +29,13 @@ export interface ControlDeps {
     settings: { createMs: number; ignoreIdempotencyKeys: boolean };
     /** The settings and training timing the emulator was started with: reset returns to them. */
     started: { createMs: number; ignoreIdempotencyKeys: boolean; timing: Store["timing"] };
+    /** Replaces the accepted API keys (a rotation in HeyGen's settings); answers them. */
+    setApiKeys(keys: unknown): string[];
 }
 
 const bad = (message: string, param?: string) => new ApiError(400, "invalid_parameter", message, param);
 
-export function registerControl(app: FastifyInstance, { store, faults, requests, settings, started }: ControlDeps): void {
+export function registerControl(app: FastifyInstance, { store, faults, requests, settings, started, setApiKeys }: ControlDeps): void {
     const st = () => store.state;
     const body = (req: { body?: unknown }) => (req.body ?? {}) as Record<string, unknown>;
 
@@ -138,6 +154,10 @@ export function registerControl(app: FastifyInstance, { store, faults, requests,
         requests.length = 0;
         return { ok: true };
     });
+
+    // Key rotation (not part of reset: the keys are the account's, not its state). Answers with how many
+    // keys are accepted, never the keys.
+    app.put("/_emulator/api-keys", async (req) => ({ accepted: setApiKeys(body(req).keys).length }));
 
     app.get("/_emulator/faults", async () => ({ data: faults.list() }));
     app.post("/_emulator/faults", async (req) => {

@@ -7,12 +7,13 @@ import * as crypto from "crypto";
 import { LIMITS } from "../api/schema";
 import { ApiError, STORAGE_PREFIX, registerApi } from "./api";
 import { registerConsentPage } from "./consent";
-import { registerControl } from "./control";
+import { type RequestLogEntry, registerControl } from "./control";
 import { FaultTable } from "./faults";
 import { DEFAULT_TIMING, type Timing } from "./lifecycle";
 import { Store } from "./store";
 
 export const DEFAULT_API_KEY = "emulator-key";
+export type { RequestLogEntry } from "./control";
 
 export interface EmulatorOptions {
     /** 0 (default) picks a free port. */
@@ -37,20 +38,6 @@ export interface EmulatorOptions {
     ignoreIdempotencyKeys?: boolean;
 }
 
-export interface RequestLogEntry {
-    seq: number;
-    at: string;
-    method: string;
-    path: string;
-    query: string;
-    status: number;
-    idempotencyKey: string | null;
-    requestId: string;
-    /** A fault that answered or cut this request, if any. */
-    fault: string | null;
-    /** From the request's arrival to the end of the answer (for an upload: all its bytes). */
-    ms: number | null;
-}
 
 export interface Emulator {
     url: string;
@@ -196,10 +183,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 
     registerApi(app, { store, createMs: () => settings.createMs, ignoreIdempotencyKeys: () => settings.ignoreIdempotencyKeys });
     registerConsentPage(app, store);
-    registerControl(app, { store, faults, requests, settings, started });
-    // Key rotation (not part of reset: the keys are the account's, not its state). Answers with how many
-    // keys are accepted, never the keys.
-    app.put("/_emulator/api-keys", async (req) => ({ accepted: setApiKeys(((req.body ?? {}) as { keys?: unknown }).keys).length }));
+    registerControl(app, { store, faults, requests, settings, started, setApiKeys });
 
     store.open(`heygen-emulator on ${host}`);
     try {
