@@ -106,6 +106,13 @@ try {
         console.log(e.stderr);
     }
     check(reviewOk, "`npx --no pulumi-heygen review` runs in the project and embeds a thumbnail");
+    let exportHelp = "";
+    try {
+        exportHelp = run("npx", ["--no", "pulumi-heygen", "export", "--help"], { cwd: user });
+    } catch (e) {
+        console.log(e.stderr);
+    }
+    check(/^Usage: pulumi-heygen export --out DIR/.test(exportHelp), "`npx --no pulumi-heygen export --help` runs in the project");
     const map = JSON.parse(fs.readFileSync(path.join(user, "node_modules", "pulumi-heygen", "dist", "provider", "index.js.map"), "utf8"));
     check(Array.isArray(map.sourcesContent) && map.sourcesContent.every((s) => typeof s === "string" && s.length > 0), "source maps carry their sources");
 

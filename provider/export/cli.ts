@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 
-export const USAGE = `Usage: pulumi-heygen export --out DIR [options]
+export const USAGE = `Usage: pulumi-heygen export --out DIR [--snapshot FILE] [options]
 
 Reads every private avatar group and look of the HeyGen account whose key is in HEYGEN_API_KEY (at
 HEYGEN_API_BASE, default https://api.heygen.com) and writes a Pulumi TypeScript project into DIR that
@@ -13,8 +13,11 @@ adopts them: Pulumi.yaml, package.json, tsconfig.json, index.ts and a README.md 
 
 Options:
   --out DIR          where to write the project (an empty or new directory)
+  --snapshot FILE    also (or, without --out, only) write the account as data: ids, names, types and
+                     statuses, no key and no consent link; \`heygen-emulator --seed FILE\` starts with it
   --group ID         export only this group (repeat for several; default: every private group)
-  --force            write into DIR even if it is not empty (the five files are overwritten)
+  --force            write into DIR even if it is not empty (the five files are overwritten), and
+                     over an existing snapshot FILE
   --no-retain        leave out retainOnDelete (then \`pulumi destroy\` deletes the avatars in HeyGen)
   --project NAME     the Pulumi project's name (default: heygen-account)
   -h, --help         this text
@@ -34,7 +37,7 @@ export async function exportMain(argv: string[], io: Io = { stdout: process.stdo
             args = parseArgs({
                 args: argv, allowPositionals: false, strict: true,
                 options: {
-                    out: { type: "string" }, group: { type: "string", multiple: true }, force: { type: "boolean" },
+                    out: { type: "string" }, snapshot: { type: "string" }, group: { type: "string", multiple: true }, force: { type: "boolean" },
                     "no-retain": { type: "boolean" }, project: { type: "string" }, help: { type: "boolean", short: "h" },
                 },
             });
@@ -46,11 +49,15 @@ export async function exportMain(argv: string[], io: Io = { stdout: process.stdo
             return 0;
         }
         const out = args.values.out;
-        if (!out) throw new UsageError("--out DIR is required: the directory to write the project into");
+        const snapshotFile = args.values.snapshot && path.resolve(args.values.snapshot);
+        if (!out && !snapshotFile) throw new UsageError("--out DIR is required (the directory to write the project into), or --snapshot FILE");
         const project = args.values.project ?? "heygen-account";
         if (!/^[A-Za-z0-9_.-]+$/.test(project)) throw new UsageError(`--project ${project}: a Pulumi project name takes only letters, digits, '_', '.' and '-'`);
-        const outDir = path.resolve(out);
-        checkOutDir(outDir, !!args.values.force);
+        const outDir = out ? path.resolve(out) : undefined;
+        if (outDir) checkOutDir(outDir, !!args.values.force);
+        if (snapshotFile && fs.existsSync(snapshotFile) && !args.values.force) {
+            throw new Error(`--snapshot ${snapshotFile} exists: choose another file, or pass --force to overwrite it`);
+        }
         const apiKey = io.env.HEYGEN_API_KEY;
         if (!apiKey) throw new Error("HEYGEN_API_KEY is not set: export the key of the account to read (HeyGen → Settings → API)");
 
@@ -71,11 +78,22 @@ export async function exportMain(argv: string[], io: Io = { stdout: process.stdo
             if (e instanceof ConnectionError) throw new Error(`cannot reach the HeyGen API at ${api.baseUrl} (${e.code ?? e.message}): check HEYGEN_API_BASE and the network`);
             throw e;
         }
-        const files = generateProject(account, { version: self.version, pulumiRange: self.pulumiRange, retain: !args.values["no-retain"], project });
-        fs.mkdirSync(outDir, { recursive: true });
-        for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(outDir, name), text);
+        const written: string[] = [];
+        if (outDir) {
+            const files = generateProject(account, { version: self.version, pulumiRange: self.pulumiRange, retain: !args.values["no-retain"], project });
+            fs.mkdirSync(outDir, { recursive: true });
+            for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(outDir, name), text);
+            written.push(outDir);
+        }
+        if (snapshotFile) {
+            const { snapshotText } = await import("./snapshot");
+            fs.mkdirSync(path.dirname(snapshotFile), { recursive: true });
+            fs.writeFileSync(snapshotFile, snapshotText(account));
+            written.push(snapshotFile);
+        }
         const looks = account.groups.reduce((n, g) => n + g.looks.length, 0);
-        io.stderr.write(`pulumi-heygen export: wrote ${outDir} (${plural(account.groups.length, "group")}, ${plural(looks, "look")}, ${Date.now() - started} ms). Next: cd ${out} && npm install && pulumi preview\n`);
+        io.stderr.write(`pulumi-heygen export: wrote ${written.join(" and ")} (${plural(account.groups.length, "group")}, ${plural(looks, "look")}, ${Date.now() - started} ms)` +
+            `${out ? `. Next: cd ${out} && npm install && pulumi preview` : ""}\n`);
         return 0;
     } catch (e) {
         if (e instanceof UsageError) {

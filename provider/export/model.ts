@@ -7,6 +7,11 @@ export interface ExportedLook {
     avatarType: AvatarLookItem["avatar_type"];
     status: AvatarLookItem["status"];
     error: { code: string; message: string } | null;
+    /** What the snapshot keeps besides (absent: unknown). */
+    gender?: string | null;
+    tags?: string[];
+    width?: number | null;
+    height?: number | null;
 }
 
 export interface ExportedGroup {
@@ -15,6 +20,10 @@ export interface ExportedGroup {
     consentStatus: AvatarGroupItem["consent_status"];
     /** Oldest first: the first is the group's first look. */
     looks: ExportedLook[];
+    /** What the snapshot keeps besides (absent: unknown). */
+    createdAt?: number;
+    gender?: string | null;
+    defaultVoiceId?: string | null;
 }
 
 export interface ExportedAccount {
@@ -23,5 +32,12 @@ export interface ExportedAccount {
 }
 
 export function exportedLook(l: AvatarLookItem): ExportedLook {
-    return { id: l.id, name: l.name, avatarType: l.avatar_type, status: l.status, error: l.error ?? null };
+    return {
+        id: l.id, name: l.name, avatarType: l.avatar_type, status: l.status, error: l.error ?? null,
+        gender: l.gender, tags: l.tags, width: l.image_width, height: l.image_height,
+    };
+}
+
+export function exportedGroup(g: AvatarGroupItem, looks: ExportedLook[]): ExportedGroup {
+    return { id: g.id, name: g.name, consentStatus: g.consent_status, looks, createdAt: g.created_at, gender: g.gender, defaultVoiceId: g.default_voice_id };
 }

@@ -1,7 +1,7 @@
 // Reads an account for the export: every private group (all pages), then each group's looks (all pages),
 // a few groups at a time. Retries, 429s included, are the client's.
 import type { HeyGenClient } from "../client";
-import { type ExportedAccount, type ExportedGroup, exportedLook } from "./model";
+import { type ExportedAccount, type ExportedGroup, exportedGroup, exportedLook } from "./model";
 
 /** Groups whose looks are listed at the same time. */
 export const CONCURRENCY = 8;
@@ -31,7 +31,7 @@ export async function readAccount(api: HeyGenClient, opts: { groupIds?: string[]
             const looks = [];
             for await (const l of api.allLooks({ group_id: g.id })) looks.push(exportedLook(l));
             looks.reverse();
-            groups[i] = { id: g.id, name: g.name, consentStatus: g.consent_status, looks };
+            groups[i] = exportedGroup(g, looks);
         }
     };
     await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? CONCURRENCY, chosen.length) }, worker));

@@ -9,6 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { PassThrough } from "stream";
 import * as vm from "vm";
+import { execFile } from "child_process";
 import * as ts from "typescript";
 import { type Emulator, startEmulator } from "../../emulator";
 import { exportMain } from "../../provider/export/cli";
@@ -16,6 +17,8 @@ import { generateProject } from "../../provider/export/generate";
 import type { ExportedAccount } from "../../provider/export/model";
 import { identifier, literal, slug, uniqueNames } from "../../provider/export/naming";
 import { ODD, seedOddEstate, type SeededEstate } from "../support/estate";
+import { parseSnapshot } from "../../api/snapshot";
+import { http as raw } from "../support/http";
 
 const KEY = "sk-export-unit-7f3a9c";
 const OPTS = { version: "0.1.0", pulumiRange: "^3.200.0" };
@@ -156,6 +159,7 @@ describe("export: the command against the emulator", function () {
     let estate: SeededEstate;
     let tmp: string;
     const env = () => ({ HEYGEN_API_KEY: KEY, HEYGEN_API_BASE: emu.url });
+    const declaredOnce = () => fs.readFileSync(path.join(tmp, "a", "index.ts"), "utf8");
     const read = (dir: string) => Object.fromEntries(fs.readdirSync(dir).sort().map((f) => [f, fs.readFileSync(path.join(dir, f), "utf8")]));
 
     before(async () => {
@@ -235,5 +239,111 @@ describe("export: the command against the emulator", function () {
             assert.ok(!/^\s+at /m.test(r.stderr), "no stack trace");
         }
         for (const d of ["x1", "x2", "x3", "x4", "x5"]) assert.ok(!fs.existsSync(path.join(tmp, d)), `nothing written for ${d}`);
+    });
+
+    it("--snapshot writes the account as data, and an emulator seeded with it shows the same groups and looks", async () => {
+        const file = path.join(tmp, "snap", "account.json");
+        const r = await runExport(["--snapshot", file], env());
+        assert.equal(r.code, 0, r.stderr);
+        const text = fs.readFileSync(file, "utf8");
+        assert.ok(!text.includes(KEY) && !text.includes("/consent/") && !text.includes(emu.url), "no key, consent link or URL of the account");
+        assert.equal((await runExport(["--snapshot", file], env())).code, 1, "an existing file is kept without --force");
+        const copy = await startEmulator({ apiKeys: ["another-key"], seed: file, timing: { photo: { mode: "seconds", seconds: 3600 } } });
+        try {
+            const view = async (base: string, key: string) => {
+                const api = raw(base, key);
+                const groups = (await api.get("/v3/avatars?ownership=private&limit=50")).body.data
+                    .map((g: any) => [g.id, g.name, g.looks_count, g.consent_status, g.status]);
+                const looks = (await api.get("/v3/avatars/looks?ownership=private&limit=50")).body.data
+                    .map((l: any) => [l.id, l.name, l.group_id, l.avatar_type, l.status, l.error]);
+                return { groups: groups.sort(), looks: looks.sort() };
+            };
+            assert.deepEqual(await view(copy.url, "another-key"), await view(emu.url, KEY));
+            // Exported again from the copy: the same program, byte for byte.
+            const fromCopy = await runExport(["--out", path.join(tmp, "from-copy")], { HEYGEN_API_KEY: "another-key", HEYGEN_API_BASE: copy.url });
+            assert.equal(fromCopy.code, 0, fromCopy.stderr);
+            const original = await runExport(["--out", path.join(tmp, "original")], env());
+            assert.equal(original.code, 0);
+            assert.equal(fs.readFileSync(path.join(tmp, "from-copy", "index.ts"), "utf8"), fs.readFileSync(path.join(tmp, "original", "index.ts"), "utf8"));
+        } finally {
+            await copy.stop();
+        }
+    });
+
+    it("a seed that is not a snapshot is refused, naming the file and what is wrong", async () => {
+        const table: [unknown, RegExp][] = [
+            [{}, /not a snapshot written by `pulumi-heygen export --snapshot`/],
+            [{ format: "heygen-account-snapshot", version: 2, groups: [] }, /snapshot version 2 is not supported/],
+            [{ format: "heygen-account-snapshot", version: 1, groups: [{ id: "g", name: "G", looks: [] }] }, /groups\[0\] \(g\) has no looks/],
+            [{ format: "heygen-account-snapshot", version: 1, groups: [{ id: "g", name: "G", looks: [{ id: "l", name: "L", avatar_type: "robot", status: null }] }] }, /avatar_type must be one of/],
+        ];
+        for (const [value, message] of table) {
+            const r = parseSnapshot(value);
+            assert.ok("problem" in r && message.test(r.problem), JSON.stringify(r));
+        }
+        const bad = path.join(tmp, "bad.json");
+        fs.writeFileSync(bad, "{ not json");
+        await assert.rejects(startEmulator({ seed: bad }), /^Error: --seed .*bad\.json: not JSON/);
+        await assert.rejects(startEmulator({ seed: path.join(tmp, "missing.json") }), /--seed .*missing\.json: no such file/);
+    });
+
+    it("waits out 429s as HeyGen asks (Retry-After), and gives the same program", async () => {
+        const api = raw(emu.url);
+        await api.del("/_emulator/requests");
+        assert.equal((await api.post("/_emulator/faults", { method: "GET", path: "/v3/avatars/looks", action: "error", status: 429, retryAfter: 1, times: 2 })).status, 200);
+        try {
+            const r = await runExport(["--out", path.join(tmp, "limited")], env());
+            assert.equal(r.code, 0, r.stderr);
+            const log = (await api.get("/_emulator/requests")).body.data as any[];
+            assert.equal(log.filter((x) => x.status === 429).length, 2, "two 429s met");
+            assert.equal(fs.readFileSync(path.join(tmp, "limited", "index.ts"), "utf8"), declaredOnce());
+        } finally {
+            await api.del("/_emulator/faults");
+        }
+    });
+
+    it("heygen-emulator --seed: a file that is not a snapshot stops it with one line", async () => {
+        const bad = path.join(tmp, "not-a-snapshot.json");
+        fs.writeFileSync(bad, JSON.stringify({ groups: [] }));
+        const cli = path.join(__dirname, "..", "..", "emulator", "dist", "emulator", "cli.js");
+        const r = await new Promise<{ code: number | null; stderr: string }>((resolve) =>
+            execFile(process.execPath, [cli, "--port", "0", "--seed", bad], { timeout: 20_000 }, (e, _o, stderr) => resolve({ code: e ? (e as any).code : 0, stderr })));
+        assert.equal(r.code, 1);
+        assert.match(r.stderr, /^heygen-emulator: --seed .*not-a-snapshot\.json: not a snapshot written by `pulumi-heygen export --snapshot`/);
+    });
+});
+
+describe("export: scale", function () {
+    this.timeout(120_000);
+
+    it("exports 1,000 looks in 100 groups in a few seconds (the groups over two pages, one group's looks over three)", async () => {
+        // Seeded from a snapshot (the emulator's own seeding), so only the export is timed: one group of 109 looks, 99 of 9.
+        const groups = Array.from({ length: 100 }, (_, g) => ({
+            id: `g${String(g).padStart(3, "0")}`, name: g % 10 === 0 ? "Presenter" : `Presenter ${g}`, created_at: 1_750_000_000 + g, gender: null,
+            default_voice_id: null, consent_status: null,
+            looks: Array.from({ length: g === 0 ? 109 : 9 }, (_, l) => ({
+                id: `g${g}-l${l}`, name: l === 0 ? (g % 10 === 0 ? "Presenter" : `Presenter ${g}`) : `Look ${l % 5}`, avatar_type: l % 4 === 3 ? "digital_twin" : "photo_avatar",
+                status: "completed", error: null, gender: null, tags: [], image_width: 1024, image_height: 1024,
+            })),
+        }));
+        const emu = await startEmulator({ apiKeys: [KEY], seed: { format: "heygen-account-snapshot", version: 1, groups } as any });
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "heygen-export-scale-"));
+        try {
+            const started = Date.now();
+            const r = await runExport(["--out", path.join(dir, "p")], { HEYGEN_API_KEY: KEY, HEYGEN_API_BASE: emu.url });
+            const ms = Date.now() - started;
+            assert.equal(r.code, 0, r.stderr);
+            const requests = emu.requests.filter((x) => x.method === "GET").length;
+            console.log(`      1,000 looks in 100 groups: exported in ${ms} ms (${requests} GETs)`);
+            assert.ok(ms < 10_000, `${ms} ms`);
+            const declared = declaredBy(fs.readFileSync(path.join(dir, "p", "index.ts"), "utf8"));
+            assert.equal(declared.length, 1000 - 100 + 100, "a resource per group and per look after the first");
+            assert.equal(new Set(declared.map((d) => d.name)).size, 1000, "unique logical names");
+            assert.deepEqual(declared.filter((d) => d.type === "AvatarGroup").map((d) => d.args.adoptGroupId), groups.map((g) => g.id), "oldest first");
+            assert.equal(declared.filter((d) => d.args.groupId === "<groupId of presenter>").length, 108, "the big group's looks, all pages");
+        } finally {
+            await emu.stop();
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });
