@@ -30,10 +30,10 @@ export function notAdopted(look: ExportedLook): string | undefined {
     return undefined;
 }
 
-/** A status worth a word in the code: anything but a finished, usable look. */
+/** A status worth a word in the code (a sentence): anything but a finished, usable look. */
 function statusNote(look: ExportedLook): string | undefined {
-    if (look.status === "processing") return "still training when exported: adopted without waiting for it (waitFor: \"created\")";
-    if (look.status === "pending_consent") return "waits for its subject's consent (a ConsentRequest for the group asks for it)";
+    if (look.status === "processing") return "Still training when exported: adopted without waiting for it (waitFor: \"created\").";
+    if (look.status === "pending_consent") return "Waits for its subject's consent (a ConsentRequest for the group asks for it).";
     return undefined;
 }
 
@@ -90,7 +90,7 @@ function groupCode(p: Planned, retain: boolean): string[] {
     if (first.status === "processing") fields.push(["waitFor", literal("created")]);
     const notes = [
         `Its first look ${first.id}${first.avatarType === "photo_avatar" ? " (made from a photo or a prompt: HeyGen's answer does not say which)" : ""}.`,
-        ...(statusNote(first) ? [`The first look ${statusNote(first)}.`] : []),
+        ...(statusNote(first) ? [`Its first look: ${statusNote(first)!.replace(/^./, (c) => c.toLowerCase())}`] : []),
     ];
     const code = resource("AvatarGroup", p.logical, p.variable, fields, retain);
     if (p.groupNotAdopted) {
@@ -118,7 +118,7 @@ function lookCode(look: ExportedLook, logical: string, groupVar: string, retain:
     const notes: string[] = [];
     if (look.avatarType === "photo_avatar") notes.push("A photo or prompt look (HeyGen's answer does not say which): declared as a PhotoLook.");
     const s = statusNote(look);
-    if (s) notes.push(`This look ${s}.`);
+    if (s) notes.push(s);
     return [...notes.map((n) => `// ${n}`), ...code];
 }
 
