@@ -20,6 +20,8 @@ Options:
                      over an existing snapshot FILE
   --no-retain        leave out retainOnDelete (then \`pulumi destroy\` deletes the avatars in HeyGen)
   --project NAME     the Pulumi project's name (default: heygen-account)
+  --package SPEC     how package.json names pulumi-heygen (default: this version); while it is not
+                     on the npm registry, a git URL (git+https://…#tag) or a tarball's path
   -h, --help         this text
 
 Example:
@@ -38,7 +40,7 @@ export async function exportMain(argv: string[], io: Io = { stdout: process.stdo
                 args: argv, allowPositionals: false, strict: true,
                 options: {
                     out: { type: "string" }, snapshot: { type: "string" }, group: { type: "string", multiple: true }, force: { type: "boolean" },
-                    "no-retain": { type: "boolean" }, project: { type: "string" }, help: { type: "boolean", short: "h" },
+                    "no-retain": { type: "boolean" }, project: { type: "string" }, package: { type: "string" }, help: { type: "boolean", short: "h" },
                 },
             });
         } catch (e) {
@@ -80,7 +82,7 @@ export async function exportMain(argv: string[], io: Io = { stdout: process.stdo
         }
         const written: string[] = [];
         if (outDir) {
-            const files = generateProject(account, { version: self.version, pulumiRange: self.pulumiRange, retain: !args.values["no-retain"], project });
+            const files = generateProject(account, { version: self.version, pulumiRange: self.pulumiRange, retain: !args.values["no-retain"], project, packageSpec: args.values.package });
             fs.mkdirSync(outDir, { recursive: true });
             for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(outDir, name), text);
             written.push(outDir);

@@ -7,6 +7,8 @@ import { literal, uniqueNames } from "./naming";
 export interface GenerateOptions {
     /** The pulumi-heygen version the project depends on (the running one). */
     version: string;
+    /** How package.json names pulumi-heygen (default: `version`): a git URL or a tarball while it is not on the npm registry. */
+    packageSpec?: string;
     /** The @pulumi/pulumi range it depends on. */
     pulumiRange: string;
     /** `{ retainOnDelete: true }` on every resource (default true). */
@@ -163,6 +165,10 @@ export function readme(account: ExportedAccount, opts: GenerateOptions): string 
         "pulumi up",
         "```",
         "",
+        `package.json names pulumi-heygen ${md(opts.packageSpec ?? opts.version)}. While the package is not on the npm registry, install it`,
+        "as you did where you ran the export (`npm install git+https://…#<tag>`, or a packed tarball), or export again with",
+        "`--package <spec>`.",
+        "",
         "A resource without its source cannot be made again: if its object is deleted in HeyGen (or a change would",
         "replace it), `preview` fails and names the input to declare (`image`, `prompt`, `footage`, `firstLook.…`).",
         "",
@@ -193,7 +199,7 @@ export function generateProject(account: ExportedAccount, opts: GenerateOptions)
         "Pulumi.yaml": `name: ${project}\ndescription: HeyGen avatars exported by pulumi-heygen export\nruntime: nodejs\nmain: index.ts\n`,
         "package.json": JSON.stringify({
             name: project, private: true, main: "index.ts",
-            dependencies: { "@pulumi/pulumi": opts.pulumiRange, "pulumi-heygen": opts.version },
+            dependencies: { "@pulumi/pulumi": opts.pulumiRange, "pulumi-heygen": opts.packageSpec ?? opts.version },
             devDependencies: { "@types/node": "^20", typescript: "^5" },
         }, null, 2) + "\n",
         "tsconfig.json": JSON.stringify({

@@ -137,6 +137,8 @@ describe("export: the generated project (pure)", () => {
         assert.match(files["README.md"], /`l3` \*\*x\*\*: not adopted/);
         assert.match(files["README.md"], /`l4` \*\*x\*\*: processing/);
         assert.deepEqual(JSON.parse(files["package.json"]).dependencies, { "@pulumi/pulumi": "^3.200.0", "pulumi-heygen": "0.1.0" });
+        const fromGit = generateProject(account, { ...OPTS, packageSpec: "git+https://example.com/pulumi-heygen.git#v0.1.0" });
+        assert.equal(JSON.parse(fromGit["package.json"]).dependencies["pulumi-heygen"], "git+https://example.com/pulumi-heygen.git#v0.1.0");
     });
 
     it("is deterministic, and --no-retain leaves retainOnDelete out", () => {
