@@ -9,6 +9,8 @@ const USAGE = `Usage: heygen-emulator [options]
   --port N              port to listen on (default 4010; 0 picks a free one)
   --host H              address to bind (default 127.0.0.1)
   --data-dir D          keep state in D across restarts (default: in memory)
+  --seed FILE           start with the account in FILE (written by \`pulumi-heygen export --snapshot\`;
+                        ignored when --data-dir already holds state)
   --api-key K           an accepted API key; repeat for several (default: ${DEFAULT_API_KEY})
   --photo T             photo training: instant | <N>s | <N>r (reads)   (default 2s)
   --prompt T            prompt training                                  (default 3s)
@@ -34,6 +36,7 @@ async function main(): Promise<void> {
                 port: { type: "string", default: "4010" },
                 host: { type: "string", default: "127.0.0.1" },
                 "data-dir": { type: "string" },
+                seed: { type: "string" },
                 "api-key": { type: "string", multiple: true },
                 photo: { type: "string" },
                 prompt: { type: "string" },
@@ -74,7 +77,7 @@ async function main(): Promise<void> {
     try {
         emulator = await startEmulator({
             port, host: values.host, dataDir: values["data-dir"], apiKeys: values["api-key"], timing, createMs, verbose: values.verbose,
-            ignoreIdempotencyKeys: values["ignore-idempotency-keys"],
+            ignoreIdempotencyKeys: values["ignore-idempotency-keys"], seed: values.seed,
         });
     } catch (e) {
         process.stderr.write(`heygen-emulator: ${(e as Error).message}\n`);

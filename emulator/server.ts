@@ -11,6 +11,8 @@ import { type RequestLogEntry, registerControl } from "./control";
 import { FaultTable } from "./faults";
 import { DEFAULT_TIMING, type Timing } from "./lifecycle";
 import { Store } from "./store";
+import { type AccountSnapshot, parseSnapshot } from "../api/snapshot";
+import * as fs from "fs";
 
 export const DEFAULT_API_KEY = "emulator-key";
 export type { RequestLogEntry } from "./control";
@@ -36,6 +38,27 @@ export interface EmulatorOptions {
      * OpenAPI spec lists the header only for batch endpoints). Default false.
      */
     ignoreIdempotencyKeys?: boolean;
+    /**
+     * An account to start with: a snapshot written by `pulumi-heygen export --snapshot` (its file's path, or
+     * the parsed object), same ids and names. With a data dir that holds state already, that state is kept.
+     */
+    seed?: string | AccountSnapshot;
+}
+
+/** The snapshot to seed from, read and checked; an error says what is wrong with which file. */
+export function loadSeed(seed: string | AccountSnapshot): AccountSnapshot {
+    let value: unknown = seed;
+    if (typeof seed === "string") {
+        try {
+            value = JSON.parse(fs.readFileSync(seed, "utf8"));
+        } catch (e) {
+            const code = (e as NodeJS.ErrnoException).code;
+            throw new Error(`--seed ${seed}: ${code === "ENOENT" ? "no such file" : code ? `cannot be read (${code})` : `not JSON (${(e as Error).message})`}`);
+        }
+    }
+    const parsed = parseSnapshot(value);
+    if ("problem" in parsed) throw new Error(`${typeof seed === "string" ? `--seed ${seed}` : "seed"}: ${parsed.problem}`);
+    return parsed.snapshot;
 }
 
 
@@ -53,6 +76,7 @@ export interface Emulator {
 }
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
+    const seed = opts.seed === undefined ? undefined : loadSeed(opts.seed);
     const host = opts.host ?? "127.0.0.1";
     let apiKeys = opts.apiKeys?.length ? [...opts.apiKeys] : [DEFAULT_API_KEY];
     const setApiKeys = (keys: unknown): string[] => {
@@ -186,6 +210,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     registerControl(app, { store, faults, requests, settings, started, setApiKeys });
 
     store.open(`heygen-emulator on ${host}`);
+    if (seed && !store.loaded) store.seed(seed);
     try {
         await app.listen({ port: opts.port ?? 0, host });
     } catch (e) {

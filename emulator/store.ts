@@ -6,6 +6,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import type { AvatarGroupItem, AvatarLookItem, AvatarType, CreateType, LookStatus } from "../api/schema";
+import type { AccountSnapshot } from "../api/snapshot";
 import { BlobStore } from "./blobs";
 import { advance, groupStatus, onConsent, type Timing, type TrainingState } from "./lifecycle";
 
@@ -104,8 +105,41 @@ export function seedPublic(state: State): void {
     });
 }
 
+/**
+ * Puts an account's snapshot (`pulumi-heygen export --snapshot`) into a fresh state: its groups and looks with
+ * their ids, names and statuses, in its order (oldest first, so lists show them newest first as HeyGen did).
+ * A look still training trains on from now, by the emulator's timing; a prompt look is seeded as a photo
+ * look (HeyGen's answer does not tell them apart), so it can be renamed here.
+ */
+export function seedSnapshot(state: State, snapshot: AccountSnapshot, now = Date.now()): void {
+    for (const g of snapshot.groups) {
+        const consent = g.consent_status === "skipped" ? null : g.consent_status;
+        state.groups[g.id] = {
+            id: g.id, seq: ++state.seq, name: g.name, created_at: g.created_at, public: false, gender: g.gender, default_voice_id: g.default_voice_id,
+            consent: { status: consent },
+        };
+        for (const l of g.looks) {
+            const twin = l.avatar_type === "digital_twin";
+            const status = l.status ?? "completed";
+            state.looks[l.id] = {
+                id: l.id, seq: ++state.seq, name: l.name, avatar_type: l.avatar_type, created_as: twin ? "digital_twin" : "photo", group_id: g.id,
+                created_at: g.created_at, public: false, gender: l.gender, tags: [...l.tags],
+                engines: twin ? ["avatar_v", "avatar_iv", "avatar_iii"] : ["avatar_iv", "avatar_iii"],
+                width: l.image_width ?? (twin ? 1920 : 1024), height: l.image_height ?? (twin ? 1080 : 1024),
+                training: {
+                    status, phaseStartedAt: now, reads: 0,
+                    outcome: status === "failed" ? { ok: false, code: l.error?.code ?? "training_failed", message: l.error?.message ?? "Training failed" } : { ok: true },
+                },
+                source: { seeded: true },
+            };
+        }
+    }
+}
+
 export class Store {
     state: State = emptyState();
+    /** Whether `open` found saved state (a data dir from an earlier run). */
+    loaded = false;
     private dirty = false;
     private readonly file?: string;
     private readonly lockFile?: string;
@@ -135,6 +169,7 @@ export class Store {
             const loaded = JSON.parse(fs.readFileSync(this.file!, "utf8")) as State;
             if (loaded.version !== 1) throw new Error(`${this.file}: unknown state version ${loaded.version}`);
             this.state = loaded;
+            this.loaded = true;
             this.blobs.prune((id) => !!this.state.assets[id]);
             this.blobs.prunePreviews((id) => !!this.state.looks[id]);
             return;
@@ -153,6 +188,14 @@ export class Store {
         seedPublic(this.state);
         this.blobs?.prune(() => false);
         this.blobs?.prunePreviews(() => false);
+        this.touch();
+        this.flush();
+    }
+
+    /** A fresh state with the snapshot's account in it (beside the public avatars). */
+    seed(snapshot: AccountSnapshot): void {
+        this.reset();
+        seedSnapshot(this.state, snapshot);
         this.touch();
         this.flush();
     }

@@ -111,6 +111,13 @@ try {
     const policyLoad = load("pulumi-heygen/policy");
     check(policyLoad === "ok", `require("pulumi-heygen/policy") loads without @pulumi/policy installed${policyLoad === "ok" ? "" : `: ${policyLoad}`}`);
     check(["PulumiPolicy.yaml", "index.js", "package.json"].every((f) => files.includes(`policy-pack/${f}`)), "the tarball has the policy pack (policy-pack/)");
+    let exportHelp = "";
+    try {
+        exportHelp = run("npx", ["--no", "pulumi-heygen", "export", "--help"], { cwd: user });
+    } catch (e) {
+        console.log(e.stderr);
+    }
+    check(/^Usage: pulumi-heygen export --out DIR/.test(exportHelp), "`npx --no pulumi-heygen export --help` runs in the project");
     const map = JSON.parse(fs.readFileSync(path.join(user, "node_modules", "pulumi-heygen", "dist", "provider", "index.js.map"), "utf8"));
     check(Array.isArray(map.sourcesContent) && map.sourcesContent.every((s) => typeof s === "string" && s.length > 0), "source maps carry their sources");
 
