@@ -296,12 +296,8 @@ export const avatarGroupHandlers = {
             try {
                 adoption = await groupAdoption(api, inputs);
                 if (adoption.failures.length) throw new UserError(adoption.failures.map((f) => `${f.property} ${f.reason}`).join("; "));
-                if (adoption.group && adoption.first) {
-                    let first = adoption.first;
-                    // Checked above: a name that differs belongs to a first look HeyGen can rename.
-                    if (first.name !== lookName(inputs)) first = await api.renameLook(first.id, lookName(inputs));
-                    return await settle(api, adoption.group.id, adoption.group, first, inputs, {});
-                }
+                // Checked as at preview: the group and its first look are as declared (names included).
+                if (adoption.group && adoption.first) return await settle(api, adoption.group.id, adoption.group, adoption.first, inputs, {});
             } catch (e) {
                 throw explain(e, `creating avatar group "${inputs.name}"`);
             }
