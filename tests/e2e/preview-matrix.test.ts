@@ -342,8 +342,8 @@ describe("preview checks what up would fail on (real engine, emulator)", functio
     // The engine stops at the first resource whose check fails: one preview per bad input.
     const bad: [string, () => Knobs, RegExp][] = [
         ["a group without firstLook", () => ({ groups: { g: { name: "Nobody" } } }), /firstLook.*is required: HeyGen creates a group only together with its first look/],
-        ["a .txt file as a photo", () => ({ looks: { l: { groupId, name: "A", image: { path: "notes.txt" } } } }), /image\.path.*'notes\.txt' is not a image\/jpeg or image\/png file/],
-        ["a file with no extension that is no image", () => ({ looks: { l: { groupId, name: "B", image: { path: "README" } } } }), /image\.path.*'README' is not a image\/jpeg or image\/png file/],
+        ["a .txt file as a photo", () => ({ looks: { l: { groupId, name: "A", image: { path: "notes.txt" } } } }), /image\.path.*'notes\.txt' holds neither JPEG nor PNG bytes, and HeyGen reads a file's type from its bytes/],
+        ["a file with no extension that is no image", () => ({ looks: { l: { groupId, name: "B", image: { path: "README" } } } }), /image\.path.*'README' holds neither JPEG nor PNG bytes, and HeyGen reads a file's type from its bytes/],
         ["a look joining a public group", () => ({ looks: { l: { groupId: "public_group_1", name: "C", image: photo } } }), /groupId.*public_group_1 \("Daisy"\) is one of HeyGen's public avatars/],
         ["a look joining a group that does not exist", () => ({ looks: { l: { groupId: "0".repeat(32), name: "D", image: photo } } }), /groupId.*no avatar group 0+ exists in this HeyGen account/],
         ["adopting a look under another name", () => ({ looks: { l: { groupId, name: "Not its name", image: photo, adoptLookId: lookId } } }), /name.*is named "Existing": declare that name to adopt it as it is/],

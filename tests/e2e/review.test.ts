@@ -107,7 +107,8 @@ describe("pulumi-heygen review: the report of a preview, in a real browser", fun
             { HEYGEN_API_KEY: emu.apiKey, HEYGEN_API_BASE: emu.url });
         // The command as a user's project has it: pulumi-heygen installed, its bin linked.
         fs.mkdirSync(path.join(p.dir, "node_modules", ".bin"), { recursive: true });
-        fs.symlinkSync(path.join(REPO, "node_modules", "pulumi-heygen", "dist", "provider", "review", "cli.js"), path.join(p.dir, "node_modules", ".bin", "pulumi-heygen"));
+        const bin = (JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")).bin as Record<string, string>)["pulumi-heygen"];
+        fs.symlinkSync(path.join(REPO, "node_modules", "pulumi-heygen", bin), path.join(p.dir, "node_modules", ".bin", "pulumi-heygen"));
         fs.mkdirSync(path.join(p.dir, "media"));
         for (const [name, rgb] of Object.entries(COLOURS)) fs.writeFileSync(path.join(p.dir, "media", `${name}.png`), pngOf(rgb, 640, 640));
         fs.writeFileSync(path.join(p.dir, "media", "added.jpg"), jpegOf(COLOURS.added, 800, 1000));
