@@ -101,23 +101,23 @@ try {
     fs.writeFileSync(path.join(user, "a.png"), Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4AWM4c+bMfwAIMANkdsI9aQAAAABJRU5ErkJggg==", "base64"));
     let reviewOk = false;
     try {
-        run("npx", ["--no", "pulumi-heygen", "review", "preview.json", "--markdown", "review.md", "--html", "review.html"], { cwd: user });
+        run(path.join(user, "node_modules", ".bin", "pulumi-heygen"), ["review", "preview.json", "--markdown", "review.md", "--html", "review.html"], { cwd: user });
         reviewOk = /1 to create/.test(fs.readFileSync(path.join(user, "review.md"), "utf8")) && /data:image\/jpeg;base64,/.test(fs.readFileSync(path.join(user, "review.html"), "utf8"));
     } catch (e) {
         console.log(e.stderr);
     }
-    check(reviewOk, "`npx --no pulumi-heygen review` runs in the project and embeds a thumbnail");
+    check(reviewOk, "`pulumi-heygen review` (the installed bin) runs in the project and embeds a thumbnail");
     // The policy pack: its entry loads without @pulumi/policy (an optional peer, needed only to run a pack).
     const policyLoad = load("pulumi-heygen/policy");
     check(policyLoad === "ok", `require("pulumi-heygen/policy") loads without @pulumi/policy installed${policyLoad === "ok" ? "" : `: ${policyLoad}`}`);
     check(["PulumiPolicy.yaml", "index.js", "package.json"].every((f) => files.includes(`policy-pack/${f}`)), "the tarball has the policy pack (policy-pack/)");
     let exportHelp = "";
     try {
-        exportHelp = run("npx", ["--no", "pulumi-heygen", "export", "--help"], { cwd: user });
+        exportHelp = run(path.join(user, "node_modules", ".bin", "pulumi-heygen"), ["export", "--help"], { cwd: user });
     } catch (e) {
         console.log(e.stderr);
     }
-    check(/^Usage: pulumi-heygen export --out DIR/.test(exportHelp), "`npx --no pulumi-heygen export --help` runs in the project");
+    check(/^Usage: pulumi-heygen export --out DIR/.test(exportHelp), "`pulumi-heygen export --help` (the installed bin) runs in the project");
     const map = JSON.parse(fs.readFileSync(path.join(user, "node_modules", "pulumi-heygen", "dist", "provider", "index.js.map"), "utf8"));
     check(Array.isArray(map.sourcesContent) && map.sourcesContent.every((s) => typeof s === "string" && s.length > 0), "source maps carry their sources");
 
