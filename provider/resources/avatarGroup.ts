@@ -3,7 +3,7 @@
 // a different first look, makes a new group. The first look's name (photo and digital twin) changes in place.
 import * as pulumi from "@pulumi/pulumi";
 import type { AvatarGroupItem, AvatarLookItem, ConsentStatus, CreateAvatarRequest, LookStatus } from "../../api/schema";
-import { type HeyGenClient, NotFoundError, newIdempotencyKey } from "../client";
+import { type HeyGenClient, NotFoundError } from "../client";
 import { client } from "../config";
 import { warn } from "../progress";
 import { type AdoptionPlan, ownedBefore, planAdoption } from "./adoption";
@@ -19,7 +19,7 @@ import { type Candidate, createOnce, looksOfGroup } from "./createOnce";
 import { digitalTwinKind } from "./digitalTwinLook";
 import { forgetListings, readLook } from "./lookReads";
 import { journal, releaseAssets, withAssetsReleased } from "./uploadedAssets";
-import { FAILED_ADVICE, type LookKind, type LookWait, consentDeclinedWarning, targetedUp, tellMoved, waitIsOver } from "./looks";
+import { FAILED_ADVICE, type LookKind, type LookWait, consentDeclinedWarning, createLookOnce, targetedUp, tellMoved, waitIsOver } from "./looks";
 import { photoKind } from "./photoLook";
 import { promptKind } from "./promptLook";
 import { HeyGenResource, type OutputSeed, derive, type Outputs } from "./resource";
@@ -518,14 +518,20 @@ async function settle(api: HeyGenClient, groupId: string, known: AvatarGroupItem
     return { id: group.id, outs: outsOf(group) };
 }
 
-/** Makes the declared first look again in an existing group (it was deleted outside this program). */
+/**
+ * Makes the declared first look again in an existing group (it was deleted outside this program), once:
+ * through the same create-once path as any look, under an identity of its own (the group's and
+ * `#firstLook`), so a dropped connection or a server that ignores keys never makes two.
+ */
 async function createFirstLook(api: HeyGenClient, groupId: string, inputs: Record<string, unknown>) {
     const fl = firstLookOf(inputs);
     const kind = KINDS[fl.type as FirstLookType];
-    const key = newIdempotencyKey();
-    const { body, uploadedAssetIds } = await kind.createBody(fl, api, key);
-    const created = await api.createAvatar({ type: kind.createType, name: lookName(inputs), avatar_group_id: groupId, ...body } as CreateAvatarRequest, key);
-    return { look: created.avatar_item, uploadedAssetIds };
+    const identity = typeof inputs.__identity === "string" ? `${inputs.__identity}#firstLook` : undefined;
+    const { outcome, uploadedAssetIds } = await createLookOnce(api, kind, {
+        identity, groupId, name: lookName(inputs), source: fl, keyInputs: { groupId, firstLook: fl, name: lookName(inputs) },
+    });
+    const look = "created" in outcome ? outcome.created.avatar_item : await api.getLook(outcome.found.id);
+    return { look, uploadedAssetIds, identity };
 }
 
 /**

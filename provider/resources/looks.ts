@@ -2,7 +2,7 @@
 // (create once with an Idempotency-Key, wait per `waitFor`, record partial creates, rename in place,
 // refresh, delete) and the diff rule. Each kind supplies its own checks and create body.
 import * as pulumi from "@pulumi/pulumi";
-import type { AvatarLookItem, AvatarType, CreateAvatarRequest, CreateType, LookStatus } from "../../api/schema";
+import type { AvatarLookItem, AvatarType, CreateAvatarRequest, CreateAvatarResponse, CreateType, LookStatus } from "../../api/schema";
 import type { ENGINES } from "../../api/constants";
 import type { HeyGenClient } from "../client";
 import { type FileKind, type StoredFileSource, checkFileSource, fileIdentity, toApiFile } from "../files";
@@ -17,7 +17,7 @@ import {
     decideDiff, decideFixedName, adoptionBlocksReplace, unknownReplaceWarnings, explain, isUnknown, orGone, partialCreate, pick, toDiffResult,
     hiddenChanged, sourceBlocksReplace, UserError, waitUntil, withoutUndefined,
 } from "./common";
-import { createOnce, looksOfGroup } from "./createOnce";
+import { type CreateOutcome, createOnce, looksOfGroup } from "./createOnce";
 import { HeyGenResource, type OutputSeed, derive, type Outputs } from "./resource";
 import { identity } from "../identity";
 import type { ResourceKind } from "../shim";
@@ -320,34 +320,17 @@ export function lookHandlers(kind: LookKind) {
             if (!hasSource(inputs)) throw new UserError(`creating ${describe(inputs)}: ${kind.sourceInput} is needed to make it`);
             // Until HeyGen accepted the create, a failure leaves nothing behind to record.
             const groupId = inputs.groupId as string;
-            let prepared: Awaited<ReturnType<LookKind["createBody"]>> | undefined;
-            let outcome;
+            let made: MadeLook;
             try {
-                outcome = await createOnce({
-                    identity: inputs.__identity,
+                made = await createLookOnce(api, kind, {
+                    identity: inputs.__identity, groupId, name: inputs.name as string, source: inputs,
                     keyInputs: pick(inputs, ["groupId", "name", ...kind.sourceInputs]),
-                    want: { name: inputs.name as string, type: kind.avatarType },
-                    list: async () => (await looksOfGroup(api, groupId)).map((l) => ({ id: l.id, name: l.name, type: l.avatar_type })),
-                    async byId(id) {
-                        const l = await orGone(() => api.getLook(id));
-                        return l && l.group_id === groupId ? { id: l.id, name: l.name, type: l.avatar_type } : undefined;
-                    },
-                    timed: false,
-                    async send(key) {
-                        prepared ??= await kind.createBody(inputs, api, key);
-                        return api.createAvatar(
-                            { type: kind.createType, name: inputs.name as string, avatar_group_id: groupId, ...prepared.body } as CreateAvatarRequest,
-                            key, { lookBeforeResend: true },
-                        );
-                    },
-                    idOf: (c) => c.avatar_item.id,
-                    exists: async (c) => (await orGone(() => api.getLook(c.avatar_item.id))) !== undefined,
-                    stillRunningMs: api.timeoutMs("writeMs"),
                 });
             } catch (e) {
-                await releaseAssets(api, prepared?.uploadedAssetIds, "gone"); // no look was made from them
                 throw explain(e, `creating ${describe(inputs)}`);
             }
+            const { outcome, uploadedAssetIds } = made;
+            const prepared = { uploadedAssetIds };
             // From here on the look exists: whatever fails, it is recorded with its id (a partial create).
             const extra = prepared?.uploadedAssetIds.length ? { uploadedAssetIds: prepared.uploadedAssetIds } : {};
             const id = "created" in outcome ? outcome.created.avatar_item.id : outcome.found.id;
@@ -475,6 +458,49 @@ export function lookHandlers(kind: LookKind) {
             current = await api.renameLook(look.id, inputs.name as string);
         }
         return settle(api, current, inputs, {});
+    }
+}
+
+export interface MadeLook {
+    outcome: CreateOutcome<CreateAvatarResponse["data"]>;
+    /** Assets uploaded for the look's files (local paths, base64). */
+    uploadedAssetIds: string[];
+}
+
+/**
+ * Makes a look in an existing group once (createOnce: a key from `identity`, the journal, looking before
+ * sending again): a look resource's create, and a group's first look made again after it was deleted in
+ * HeyGen. `source` holds the kind's source inputs; uploads made for a create that failed are released.
+ */
+export async function createLookOnce(
+    api: HeyGenClient, kind: LookKind,
+    spec: { identity: unknown; groupId: string; name: string; source: Record<string, unknown>; keyInputs: unknown },
+): Promise<MadeLook> {
+    const { groupId, name } = spec;
+    let prepared: Awaited<ReturnType<LookKind["createBody"]>> | undefined;
+    try {
+        const outcome = await createOnce({
+            identity: spec.identity,
+            keyInputs: spec.keyInputs,
+            want: { name, type: kind.avatarType },
+            list: async () => (await looksOfGroup(api, groupId)).map((l) => ({ id: l.id, name: l.name, type: l.avatar_type })),
+            async byId(id) {
+                const l = await orGone(() => api.getLook(id));
+                return l && l.group_id === groupId ? { id: l.id, name: l.name, type: l.avatar_type } : undefined;
+            },
+            timed: false,
+            async send(key) {
+                prepared ??= await kind.createBody(spec.source, api, key);
+                return api.createAvatar({ type: kind.createType, name, avatar_group_id: groupId, ...prepared.body } as CreateAvatarRequest, key, { lookBeforeResend: true });
+            },
+            idOf: (c) => c.avatar_item.id,
+            exists: async (c) => (await orGone(() => api.getLook(c.avatar_item.id))) !== undefined,
+            stillRunningMs: api.timeoutMs("writeMs"),
+        });
+        return { outcome, uploadedAssetIds: prepared?.uploadedAssetIds ?? [] };
+    } catch (e) {
+        await releaseAssets(api, prepared?.uploadedAssetIds, "gone"); // no look was made from them
+        throw e;
     }
 }
 

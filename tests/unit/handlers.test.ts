@@ -245,6 +245,32 @@ describe("handlers (against the emulator)", function () {
             assert.equal(out.outs.status, "completed");
             assert.deepEqual(await calls(), ["GET /v3/avatars/looks/:id", "GET /v3/avatars/:id"]);
         });
+        it("makes a first look deleted in HeyGen again exactly once, with keys ignored and the connection dropped after the create", async () => {
+            // As the resource class gives it: the identity keys the create and names its journal entry (in the project directory).
+            const cwd = process.cwd();
+            process.chdir(dir);
+            after(() => process.chdir(cwd));
+            const inputs = await checked("avatarGroup", {
+                name: "Twice?", firstLook: { type: "photo", name: "Twice? - first", image: { url: "https://cdn.example.com/t.jpg" } },
+                __identity: `unit/test/heygen:AvatarGroup/twice-${Date.now()}`,
+            });
+            const r = await handlers("avatarGroup").create(inputs);
+            // HeyGen deletes a group with its last look: another look keeps this one.
+            await control.post("/v3/avatars", { type: "photo", name: "Other", avatar_group_id: r.id, file: { type: "url", url: "https://cdn.example.com/o.jpg" } });
+            await control.del(`/_emulator/looks/${r.outs.firstLookId}`);
+            const read = (await handlers("avatarGroup").read(r.id, r.outs)) as { props: Record<string, unknown> };
+            assert.equal(read.props.firstLookStatus, "deleted");
+            // A server that ignores Idempotency-Key, and a connection dropped once HeyGen applied the create.
+            await control.put("/_emulator/idempotency", { ignoreKeys: true });
+            await control.post("/_emulator/faults", { method: "POST", path: "/v3/avatars", action: "drop_after", times: 1 });
+            const again = await handlers("avatarGroup").check(read.props, { __provider: PROVIDER, ...inputs });
+            const out = await handlers("avatarGroup").update(r.id, read.props, again.inputs as Record<string, unknown>);
+            const looks = (await control.get(`/v3/avatars/looks?group_id=${r.id}`)).body.data as { id: string; name: string }[];
+            assert.deepEqual(looks.map((l) => l.name).sort(), ["Other", "Twice? - first"], "one first look, made once");
+            assert.equal(out.outs.firstLookId, looks.find((l) => l.name === "Twice? - first")!.id);
+            assert.notEqual(out.outs.firstLookId, r.outs.firstLookId);
+            process.chdir(cwd);
+        });
         it("drops a group deleted behind our back", async () => {
             const inputs = await checked("avatarGroup", { name: "Gone", firstLook: { type: "prompt", prompt: "a chef" } });
             const r = await handlers("avatarGroup").create(inputs);
