@@ -4,15 +4,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AvatarGroupItem, ConsentStatus } from "../../api/schema";
 import { LIMITS } from "../../api/constants";
-import { BadRequestError, type HeyGenClient, newIdempotencyKey } from "../client";
+import { BadRequestError, newIdempotencyKey } from "../client";
 import { client } from "../config";
 import { HeyGenResource, type OutputSeed, derive, type Outputs } from "./resource";
-import {
-    type Failure, PartialCreateError, charCount, checkId, checkWaitInputs, decideDiff, explain, isUnknown, orGone, partialCreate,
-    pick, toDiffResult, unknownReplaceWarnings, UserError, waitUntil, withoutUndefined,
-} from "./common";
-import { warn } from "../progress";
-import { checkKeyAndGroup, tellMoved } from "./looks";
+import { type Failure, charCount, checkId, checkWaitInputs, decideDiff, isUnknown, orGone, pick, toDiffResult, unknownReplaceWarnings, UserError } from "./common";
+import { type Declaration, type InputTable, diffRulesOf } from "./declaration";
+import { type Kind, lifecycle } from "./lifecycle";
+import { tellMoved } from "./messages";
+import { checkKeyAndGroup } from "./preflight";
 
 export type ConsentWait = "requested" | "approved";
 
@@ -29,8 +28,21 @@ export interface ConsentRequestArgs {
     timeoutSeconds?: pulumi.Input<number>;
 }
 
-const INPUTS = ["groupId", "rerouteUrl", "consentText", "waitFor", "timeoutSeconds"] as const;
-const RULES = { replacing: ["groupId", "rerouteUrl", "consentText"], updatable: ["waitFor", "timeoutSeconds"] };
+/** A ConsentRequest's inputs, each with what its change does, and its outputs (`url` a secret). */
+export const consentRequestDeclaration = {
+    kind: "consentRequest",
+    type: "ConsentRequest",
+    inputs: {
+        groupId: "replaces", rerouteUrl: "replaces", consentText: "replaces", waitFor: "updates", timeoutSeconds: "updates",
+    } satisfies InputTable<ConsentRequestArgs>,
+    /** `groupId` is the declared group (the class sets it). */
+    outputs: { url: undefined, consentStatus: undefined } satisfies OutputSeed<ConsentRequestOutputs, "groupId">,
+    secretOutputs: ["url"],
+} as const satisfies Declaration<ConsentRequestArgs, ConsentRequestOutputs, "groupId">;
+
+// Consent requests keep no identity (nothing is found again by it); 0.1.0 states have none.
+const INPUTS = Object.keys(consentRequestDeclaration.inputs);
+const RULES = diffRulesOf(consentRequestDeclaration);
 const DECIDED = ["approved", "rejected", "skipped"];
 
 export function decideConsentDiff(olds: Record<string, unknown>, news: Record<string, unknown>) {
@@ -79,12 +91,25 @@ const outsOf = (inputs: Record<string, unknown>, g: AvatarGroupItem, url: string
     consentStatus: g.consent_status,
 });
 
-export const consentRequestHandlers = {
-    async check(olds: Record<string, unknown>, news: Record<string, unknown>) {
-        const failures = checkConsentInputs(news);
-        const inputs = withoutUndefined(news);
+/** A consent request as the lifecycle sees it: its group (whose consent status it is) and the page's url. */
+interface Asked {
+    group: AvatarGroupItem;
+    url: string | null;
+}
+
+const describe = (inputs: Record<string, unknown>) => `the consent request for avatar group ${String(inputs.groupId)}`;
+const timeoutMs = (inputs: Record<string, unknown>) => ((inputs.timeoutSeconds as number | undefined) ?? 3600) * 1000;
+
+export const consentKind: Kind<Asked> = {
+    declaration: consentRequestDeclaration,
+    describe,
+    validate(news, failures) {
+        failures.push(...checkConsentInputs(news));
+        return {};
+    },
+    async preflight(olds, inputs) {
         // With reads only: the key, and that the group exists and is the account's own.
-        if (failures.length === 0) failures.push(...(await checkKeyAndGroup(olds, inputs)));
+        const failures = await checkKeyAndGroup(olds, inputs);
         // HeyGen asks consent for digital twins only: a group known to hold none fails at `up` (the usual
         // cause: a twin of the same run, which `groupId: twin.groupId` orders before the request).
         const groupId = inputs.groupId;
@@ -92,95 +117,64 @@ export const consentRequestHandlers = {
             const group = await orGone(() => client().getGroup(groupId));
             if (group && group.consent_status === null) failures.push({ property: "groupId", reason: noTwinYet(groupId) });
         }
-        return { inputs, failures };
+        return failures;
     },
+    // Nothing to make it from: a request needs only its group.
+    source: { input: "groupId", declared: () => true, required: "" },
+    decide: (olds, news) => ({ ...decideConsentDiff(olds, news), warnings: [] }),
+    diffWarnings: (_id, olds, news) => unknownReplaceWarnings(describe(olds), decideConsentDiff(olds, news).replaces, news),
 
-    async diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
-        const r = decideConsentDiff(olds, news);
-        for (const w of unknownReplaceWarnings(`the consent request for avatar group ${String(olds.groupId)}`, r.replaces, news)) await warn(w);
-        return r;
-    },
-
-    async create(inputs: Record<string, unknown>) {
-        const api = client();
+    async make(api, inputs) {
         const groupId = inputs.groupId as string;
-        let res: Awaited<ReturnType<HeyGenClient["requestConsent"]>>;
-        try {
-            const group = await orGone(() => api.getGroup(groupId));
-            if (!group) throw new Error(`groupId: no avatar group ${groupId} exists`);
-            // Consent already given (or waived): nothing to ask; adopt it as it is.
-            if (DECIDED.includes(group.consent_status ?? "") && group.consent_status !== "rejected") {
-                return { id: consentId(groupId), outs: outsOf(inputs, group, null) };
-            }
-            res = await api.requestConsent(
-                groupId,
-                { ...(inputs.rerouteUrl ? { reroute_url: inputs.rerouteUrl as string } : {}), ...(inputs.consentText ? { consent_text: inputs.consentText as string } : {}) },
-                newIdempotencyKey(),
-            ).catch((e) => {
-                // No twin in the group yet (HeyGen reports no consent status then): usually a twin of this
-                // same run not created yet. Say how to order them.
-                if (e instanceof BadRequestError && group.consent_status === null) throw new UserError(`groupId ${noTwinYet(groupId)} (${e.message})`);
-                throw e;
-            });
-        } catch (e) {
-            throw explain(e, `requesting consent for avatar group ${groupId}`);
+        const group = await orGone(() => api.getGroup(groupId));
+        if (!group) throw new Error(`groupId: no avatar group ${groupId} exists`);
+        // Consent already given (or waived): nothing to ask; adopt it as it is.
+        if (DECIDED.includes(group.consent_status ?? "") && group.consent_status !== "rejected") {
+            return { id: consentId(groupId), obj: { group, url: null }, uploadedAssetIds: [] };
         }
+        const res = await api.requestConsent(
+            groupId,
+            { ...(inputs.rerouteUrl ? { reroute_url: inputs.rerouteUrl as string } : {}), ...(inputs.consentText ? { consent_text: inputs.consentText as string } : {}) },
+            newIdempotencyKey(),
+        ).catch((e) => {
+            // No twin in the group yet (HeyGen reports no consent status then): usually a twin of this
+            // same run not created yet. Say how to order them.
+            if (e instanceof BadRequestError && group.consent_status === null) throw new UserError(`groupId ${noTwinYet(groupId)} (${e.message})`);
+            throw e;
+        });
         // HeyGen issued the request: from here on it is recorded with its url, whatever fails next.
-        const id = consentId(groupId);
-        try {
-            return await settle(api, res.avatar_group, res.url ?? null, inputs, id);
-        } catch (e) {
-            if (e instanceof PartialCreateError) throw e;
-            throw partialCreate(
-                `consent for avatar group ${groupId} was requested, then: ${explain(e, "waiting for it").message}. It is recorded in state with its url`,
-                id, outsOf(inputs, res.avatar_group, res.url ?? null), inputs,
-            );
-        }
+        return { id: consentId(groupId), obj: { group: res.avatar_group, url: res.url ?? null }, uploadedAssetIds: [] };
     },
+    wait: {
+        what: "waiting for consent",
+        wanted: (inputs) => inputs.waitFor === "approved",
+        over: (a) => DECIDED.includes(a.group.consent_status ?? ""),
+        reread: async (api, a) => ({ ...a, group: await api.getGroup(a.group.id) }),
+        status: (a) => a.group.consent_status ?? "not requested",
+        timeoutMs,
+        ranOut: (a, inputs) =>
+            `consent for avatar group ${a.group.id} is still ${a.group.consent_status} after ${timeoutMs(inputs) / 1000} s; it is recorded in state with its url. ` +
+            "Run `pulumi up` again to keep waiting, or set waitFor: \"requested\"",
+    },
+    failed: (a) => (a.group.consent_status === "rejected" ? `consent for avatar group ${a.group.id} was declined; the next \`pulumi up\` asks again` : undefined),
+    outputs: (inputs, a) => outsOf(inputs, a.group, a.url),
 
-    async read(id: string, props: Record<string, unknown>) {
-        const group = await orGone(() => client().getGroup(props.groupId as string));
-        if (!group) return {};
+    async read(api, _id, props) {
+        const group = await orGone(() => api.getGroup(props.groupId as string));
+        if (!group) return undefined;
         const outs = { ...props, consentStatus: group.consent_status };
         await tellMoved(props, outs);
-        return { id, props: outs, inputs: pick(props, INPUTS) };
+        return { props: outs, inputs: pick(props, INPUTS) };
     },
-
-    async update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>) {
-        const api = client();
-        try {
-            const group = await api.getGroup(news.groupId as string);
-            return { outs: (await settle(api, group, (olds.url as string | null) ?? null, news, id)).outs };
-        } catch (e) {
-            throw explain(e, `updating the consent request for avatar group ${news.groupId}`);
-        }
+    async apply(api, _id, olds, news) {
+        return { obj: { group: await api.getGroup(news.groupId as string), url: (olds.url as string | null) ?? null }, extra: {} };
     },
-
-    async delete() {
+    async remove() {
         // HeyGen has no call to withdraw a consent request: forgetting it is all there is to do.
     },
 };
 
-async function settle(api: HeyGenClient, group: AvatarGroupItem, url: string | null, inputs: Record<string, unknown>, id: string) {
-    if (inputs.waitFor !== "approved" || DECIDED.includes(group.consent_status ?? "")) return finish(group);
-    const timeoutMs = ((inputs.timeoutSeconds as number | undefined) ?? 3600) * 1000;
-    const r = await waitUntil(() => api.getGroup(group.id), (g) => DECIDED.includes(g.consent_status ?? ""), timeoutMs, undefined, { what: "waiting for consent", status: (g) => g.consent_status ?? "not requested", urn: inputs.__urn });
-    if (!r.done) {
-        throw partialCreate(
-            `consent for avatar group ${group.id} is still ${r.value.consent_status} after ${timeoutMs / 1000} s; it is recorded in state with its url. ` +
-                "Run `pulumi up` again to keep waiting, or set waitFor: \"requested\"",
-            id, outsOf(inputs, r.value, url), inputs,
-        );
-    }
-    return finish(r.value);
-
-    function finish(g: AvatarGroupItem) {
-        if (g.consent_status === "rejected") {
-            throw partialCreate(`consent for avatar group ${g.id} was declined; the next \`pulumi up\` asks again`, id, outsOf(inputs, g, url), inputs);
-        }
-        return { id, outs: outsOf(inputs, g, url) };
-    }
-}
+export const consentRequestHandlers = lifecycle(consentKind);
 
 /** What a ConsentRequest outputs. */
 export interface ConsentRequestOutputs {
@@ -195,15 +189,12 @@ export interface ConsentRequestOutputs {
     consentStatus: ConsentStatus | null;
 }
 
-const OUTPUT_SEED: OutputSeed<ConsentRequestOutputs, "groupId"> = { url: undefined, consentStatus: undefined };
-
 export interface ConsentRequest extends Outputs<ConsentRequestOutputs> {}
 
 /** Asks the person in a group's digital twin footage for consent; `url` (secret) is the page they open. */
 export class ConsentRequest extends HeyGenResource {
     constructor(name: string, args: ConsentRequestArgs, opts?: pulumi.CustomResourceOptions) {
-        const secret = { additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "url"] };
-        super("consentRequest", "ConsentRequest", name, { ...OUTPUT_SEED, ...args }, { ...opts, ...secret });
+        super(consentRequestDeclaration, name, { ...args }, opts);
         derive<ConsentRequest>(this, { groupId: this.urn.apply(() => pulumi.output(args.groupId)) });
     }
 }

@@ -1,8 +1,9 @@
 // DigitalTwinLook: a look trained from video footage of a real person. It waits in `pending_consent` until
 // the person approves (a ConsentRequest), then trains — minutes to hours.
 import * as pulumi from "@pulumi/pulumi";
+import type { InputTable } from "./declaration";
 import type { VideoSource } from "../files";
-import { type Adoptable, type LookKind, type LookWait, LookResource, singleFileKind } from "./looks";
+import { type Adoptable, type LookDeclaration, type LookKind, type LookWait, LOOK_OUTPUT_SEED, LookResource, singleFileKind } from "./looks";
 
 interface DigitalTwinLookCommonArgs {
     /** The avatar group (character) the look joins: an AvatarGroup's `groupId`. */
@@ -32,13 +33,24 @@ export type DigitalTwinLookArgs = DigitalTwinLookCommonArgs & Adoptable<{
     adoptLookId: pulumi.Input<string>;
 }>;
 
+/** A DigitalTwinLook's inputs, each with what its change does, and its outputs (every look's). */
+export const digitalTwinLookDeclaration = {
+    kind: "digitalTwinLook",
+    type: "DigitalTwinLook",
+    inputs: {
+        groupId: "replaces", name: "updates", footage: "replaces", adoptLookId: "adoption",
+        waitFor: "updates", timeoutSeconds: "updates", forceDestroy: "updates",
+    } satisfies InputTable<DigitalTwinLookArgs>,
+    outputs: LOOK_OUTPUT_SEED,
+} as const satisfies LookDeclaration;
+
 export const digitalTwinKind: LookKind = singleFileKind({
+    declaration: digitalTwinLookDeclaration,
     title: "digital twin look",
     createType: "digital_twin",
     avatarType: "digital_twin",
     input: "footage",
     file: "video",
-    renamable: true,
     defaultWait: "created",
     defaultTimeoutSeconds: 3600,
 });
@@ -46,6 +58,6 @@ export const digitalTwinKind: LookKind = singleFileKind({
 /** A digital twin look. Its group needs a ConsentRequest approved by the person filmed before it trains. */
 export class DigitalTwinLook extends LookResource {
     constructor(name: string, args: DigitalTwinLookArgs, opts?: pulumi.CustomResourceOptions) {
-        super("digitalTwinLook", "DigitalTwinLook", name, args, digitalTwinKind, opts);
+        super(name, args, digitalTwinKind, opts);
     }
 }

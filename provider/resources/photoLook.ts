@@ -1,7 +1,8 @@
 // PhotoLook: a look trained from one photo (JPEG/PNG, at least 512×512, one front-facing face).
 import * as pulumi from "@pulumi/pulumi";
+import type { InputTable } from "./declaration";
 import type { ImageSource } from "../files";
-import { type Adoptable, type LookKind, type LookWait, LookResource, singleFileKind } from "./looks";
+import { type Adoptable, type LookDeclaration, type LookKind, type LookWait, LOOK_OUTPUT_SEED, LookResource, singleFileKind } from "./looks";
 
 interface PhotoLookCommonArgs {
     /** The avatar group (character) the look joins: an AvatarGroup's `groupId`. */
@@ -28,13 +29,24 @@ export type PhotoLookArgs = PhotoLookCommonArgs & Adoptable<{
     adoptLookId: pulumi.Input<string>;
 }>;
 
+/** A PhotoLook's inputs, each with what its change does, and its outputs (every look's). */
+export const photoLookDeclaration = {
+    kind: "photoLook",
+    type: "PhotoLook",
+    inputs: {
+        groupId: "replaces", name: "updates", image: "replaces", adoptLookId: "adoption",
+        waitFor: "updates", timeoutSeconds: "updates", forceDestroy: "updates",
+    } satisfies InputTable<PhotoLookArgs>,
+    outputs: LOOK_OUTPUT_SEED,
+} as const satisfies LookDeclaration;
+
 export const photoKind: LookKind = singleFileKind({
+    declaration: photoLookDeclaration,
     title: "photo look",
     createType: "photo",
     avatarType: "photo_avatar",
     input: "image",
     file: "photo", // at least 512×512, checked at preview
-    renamable: true,
     defaultWait: "trained",
     defaultTimeoutSeconds: 900,
 });
@@ -42,6 +54,6 @@ export const photoKind: LookKind = singleFileKind({
 /** A photo avatar look in an avatar group. Its `lookId` is what videos take as `avatar_id`. */
 export class PhotoLook extends LookResource {
     constructor(name: string, args: PhotoLookArgs, opts?: pulumi.CustomResourceOptions) {
-        super("photoLook", "PhotoLook", name, args, photoKind, opts);
+        super(name, args, photoKind, opts);
     }
 }

@@ -5,7 +5,8 @@ import type { FileInput } from "../../api/schema";
 import { LIMITS } from "../../api/constants";
 import { type ImageSource, checkFileSource, toApiFile, type StoredFileSource } from "../files";
 import { type Failure, charCount, checkId, isUnknown } from "./common";
-import { type Adoptable, type LookKind, type LookWait, LookResource } from "./looks";
+import { type Adoptable, type LookDeclaration, type LookKind, type LookWait, LOOK_OUTPUT_SEED, LookResource, fromDeclaration } from "./looks";
+import type { InputTable } from "./declaration";
 
 interface PromptLookCommonArgs {
     /** The avatar group (character) the look joins: an AvatarGroup's `groupId`. */
@@ -36,13 +37,23 @@ export type PromptLookArgs = PromptLookCommonArgs & Adoptable<{
     adoptLookId: pulumi.Input<string>;
 }>;
 
+/** A PromptLook's inputs, each with what its change does (its name: HeyGen cannot rename it, see decideLookDiff), and its outputs. */
+export const promptLookDeclaration = {
+    kind: "promptLook",
+    type: "PromptLook",
+    inputs: {
+        groupId: "replaces", name: "decided", prompt: "replaces", referenceImages: "replaces", referenceLookId: "replaces",
+        adoptLookId: "adoption", waitFor: "updates", timeoutSeconds: "updates", forceDestroy: "updates",
+    } satisfies InputTable<PromptLookArgs>,
+    outputs: LOOK_OUTPUT_SEED,
+} as const satisfies LookDeclaration;
+
 export const promptKind: LookKind = {
+    ...fromDeclaration(promptLookDeclaration),
     title: "prompt look",
     createType: "prompt",
     avatarType: "photo_avatar",
-    sourceInputs: ["prompt", "referenceImages", "referenceLookId"],
     sourceInput: "prompt",
-    renamable: false,
     defaultWait: "trained",
     defaultTimeoutSeconds: 900,
     checkSource(news, failures: Failure[], optional) {
@@ -90,6 +101,6 @@ export const promptKind: LookKind = {
 /** A prompt-generated look in an avatar group. */
 export class PromptLook extends LookResource {
     constructor(name: string, args: PromptLookArgs, opts?: pulumi.CustomResourceOptions) {
-        super("promptLook", "PromptLook", name, args, promptKind, opts);
+        super(name, args, promptKind, opts);
     }
 }

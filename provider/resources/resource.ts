@@ -2,7 +2,8 @@
 // comments show on the class), and a registration that costs the program no more than it must.
 import * as pulumi from "@pulumi/pulumi";
 import { resourceUrn } from "../identity";
-import { type ResourceKind, providerFor } from "../shim";
+import { providerFor } from "../shim";
+import type { Declaration } from "./declaration";
 
 /**
  * The class side of an outputs interface: each output as a `pulumi.Output`. A homomorphic mapped type, so
@@ -18,8 +19,11 @@ export type Outputs<T> = { readonly [K in keyof T]-?: pulumi.Output<T[K]> };
 export type OutputSeed<T, Derived extends keyof T = never> = { [K in Exclude<keyof T, Derived>]-?: undefined };
 
 export abstract class HeyGenResource extends pulumi.dynamic.Resource {
-    protected constructor(kind: ResourceKind, type: string, name: string, props: Record<string, unknown>, opts?: pulumi.CustomResourceOptions) {
+    /** Registers `props` and the declaration's outputs (as undefined, to appear on the object); secret outputs stay secret. */
+    protected constructor(declaration: Declaration<any, any, any>, name: string, props: Record<string, unknown>, opts?: pulumi.CustomResourceOptions) {
+        const { kind, type, secretOutputs } = declaration;
         const provider = providerFor(kind);
+        if (secretOutputs?.length) opts = { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secretOutputs] };
         // For each registered property the SDK makes four promises, and formats a stack trace for each one
         // (kept only for its report of leaked promises). In a TypeScript program that formatting goes
         // through ts-node's source-map support, and it was most of the program's CPU in a preview (about
@@ -33,7 +37,7 @@ export abstract class HeyGenResource extends pulumi.dynamic.Resource {
             // neither resource options nor hidden (`__`) inputs, and the team rule "an adopted avatar is kept on
             // destroy" needs it (policy/rules.ts). No diff looks at it: setting it changes nothing in HeyGen.
             const retain = opts?.retainOnDelete === true ? { retainOnDelete: true } : {};
-            super(provider, name, { ...props, ...retain, __urn: resourceUrn(type, name, opts) }, opts, "heygen", type);
+            super(provider, name, { ...declaration.outputs, ...props, ...retain, __urn: resourceUrn(type, name, opts) }, opts, "heygen", type);
         } finally {
             Error.stackTraceLimit = limit;
         }

@@ -12,7 +12,7 @@ import {
     type Failure, UNKNOWN, adoptionBlocksReplace, charCount, checkName, decideDiff, decideFixedName, deepEqual, pollDelay, toDiffResult, unknownReplaceWarnings, withoutUndefined,
 } from "../../provider/resources/common";
 import { digitalTwinKind } from "../../provider/resources/digitalTwinLook";
-import { decideLookDiff, lookDiffRules } from "../../provider/resources/looks";
+import { decideLookDiff, lookDiffRules } from "../../provider/resources/lookLifecycle";
 import { photoKind } from "../../provider/resources/photoLook";
 import { promptKind } from "../../provider/resources/promptLook";
 import { media } from "../support/http";

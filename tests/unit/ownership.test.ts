@@ -5,7 +5,7 @@ import { strict as assert } from "assert";
 import { type AdoptionFacts, planAdoption } from "../../provider/resources/adoption";
 import { hiddenChanged, sourceBlocksReplace } from "../../provider/resources/common";
 import { JOURNAL_TTL_MS, type JournalEntry, journalDecision } from "../../provider/resources/createOnce";
-import { consentDeclinedWarning, movedMessages, targetedUp } from "../../provider/resources/looks";
+import { consentDeclinedWarning, movedMessages, targetedUp } from "../../provider/resources/messages";
 import { claim, describeIdentity, forgetOwners, nameKey } from "../../provider/resources/owners";
 import { UNKNOWN } from "../../provider/resources/common";
 

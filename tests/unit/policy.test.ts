@@ -3,7 +3,7 @@
 // stop a real `pulumi preview --policy-pack` in tests/e2e/policy.test.ts.
 import { strict as assert } from "assert";
 import { decideGroupDiff } from "../../provider/resources/avatarGroup";
-import { decideLookDiff } from "../../provider/resources/looks";
+import { decideLookDiff } from "../../provider/resources/lookLifecycle";
 import { photoKind } from "../../provider/resources/photoLook";
 import {
     type HeyGenObject, UNKNOWN, adoptedNotRetained, forceDestroyRefused, groupsOverLookLimit, kindOfType, namesNotMatching, parsePattern, twinsWithoutConsent,
