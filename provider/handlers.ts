@@ -1,7 +1,8 @@
 // What the serialized shim calls in the provider process: `configure` once, then each kind's handlers.
 import type * as pulumi from "@pulumi/pulumi";
 import { ConnectionError, HeyGenError } from "./client";
-import { configure as configureSettings, withKeyRecovery } from "./config";
+import { withKeyRecovery } from "./keys";
+import { configure as configureSettings } from "./settings";
 import { createdThisRun, noteCheck, noteDiff, noteId, noteReturned } from "./resources/createOnce";
 import { warn } from "./progress";
 import { avatarGroupHandlers } from "./resources/groupLifecycle";

@@ -10,7 +10,7 @@ export { ConsentRequest, type ConsentRequestArgs, type ConsentRequestOutputs, ty
 export type { Adoptable, LookOutputs, LookWait } from "./resources/looks";
 export type {
     AssetSource, Base64Source, FileSource, ImageMediaType, ImageSource, MediaType, PathSource, UrlSource, VideoMediaType, VideoSource,
-} from "./files";
+} from "./sources";
 export type { ConsentStatus, LookStatus } from "../api/schema";
 export type { Outputs } from "./resources/resource";
 export * from "./lookups";

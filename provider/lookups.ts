@@ -3,13 +3,16 @@
 // from the stack config, else HEYGEN_API_KEY/HEYGEN_API_BASE.
 import * as pulumi from "@pulumi/pulumi";
 import type { AvatarType } from "../api/schema";
-import { HeyGenClient } from "./client";
-import { MISSING_KEY, checkProgramConfig, resolveSettings } from "./config";
-import { type AvatarGroupOutputs, groupOutputs } from "./resources/avatarGroup";
-import { type LookOutputs, lookOutputs } from "./resources/looks";
+import type { HeyGenClient } from "./client";
+import { newClient } from "./connect";
+import { groupOutputs } from "./resources/avatarGroup";
+import { lookOutputs } from "./resources/looks";
+import { MISSING_KEY, checkProgramConfig, resolveSettings } from "./settings";
 
-export type AvatarGroupInfo = Omit<AvatarGroupOutputs, "firstLookId" | "firstLookName" | "firstLookStatus" | "declaredName">;
-export type LookInfo = Omit<LookOutputs, "uploadedAssetIds">;
+/** A group as a lookup reports it: the resource's outputs that HeyGen's answer gives (as the resource maps them). */
+export type AvatarGroupInfo = ReturnType<typeof groupOutputs>;
+/** A look as a lookup reports it: the look resources' outputs that HeyGen's answer gives. */
+export type LookInfo = ReturnType<typeof lookOutputs>;
 
 export interface ListLooksArgs {
     /** Only the looks of this avatar group. */
@@ -29,7 +32,7 @@ function api(): HeyGenClient {
     checkProgramConfig();
     const s = resolveSettings((key) => pulumi.runtime.getConfig(key), process.env);
     if (!s.apiKey) throw new Error(MISSING_KEY);
-    return new HeyGenClient({ apiKey: s.apiKey, baseUrl: s.baseUrl, userAgent: "pulumi-heygen" });
+    return newClient(s.apiKey, s.baseUrl, { agent: "lookup" });
 }
 
 /** One avatar group by id. */

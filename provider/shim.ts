@@ -52,6 +52,6 @@ export function makeProvider(kind: ResourceKind): HeyGenProvider {
  * constructor calls it in the program, so the program's configuration check runs here (once).
  */
 export function providerFor(kind: ResourceKind): HeyGenProvider {
-    require("./config").checkProgramConfig();
+    require("./settings").checkProgramConfig();
     return require(`./serialized/${kind}`);
 }

@@ -93,7 +93,7 @@ try {
         const r = load(spec);
         check(r === "ok", `require("${spec}") (written into state) loads${r === "ok" ? "" : `: ${r}`}`);
     }
-    check(load("pulumi-heygen/dist/provider/files.js") === "not exported", "internal modules are not exported");
+    check(load("pulumi-heygen/dist/provider/sources.js") === "not exported", "internal modules are not exported");
     // The review command: installed as a bin; its picture libraries load in the command, never with the provider.
     const loaded = run(process.execPath, ["-e", `require("pulumi-heygen"); console.log(Object.keys(require.cache).filter((f) => /node_modules[\\\\/](pngjs|jpeg-js)[\\\\/]/.test(f)).length)`], { cwd: user }).trim();
     check(loaded === "0", `require("pulumi-heygen") loads no picture library (pngjs, jpeg-js)${loaded === "0" ? "" : `: ${loaded} files`}`);

@@ -4,15 +4,15 @@
 // Declared here (inputs, outputs, the pure diff); its lifecycle is the one of every resource (groupLifecycle.ts).
 import * as pulumi from "@pulumi/pulumi";
 import type { AvatarGroupItem, ConsentStatus, LookStatus } from "../../api/schema";
-import { type ImageSource, type VideoSource, fileIdentity } from "../files";
+import { type ImageSource, type VideoSource, fileIdentity } from "../sources";
 import { identity } from "../identity";
 import { UNKNOWN, decideDiff, decideFixedName, hiddenChanged, isUnknown, toDiffResult } from "./common";
-import type { Declaration, InputTable } from "./declaration";
+import type { Declaration, InputTable, OutputSeed } from "./declaration";
 import { digitalTwinKind } from "./digitalTwinLook";
 import type { LookKind, LookWait } from "./looks";
 import { photoKind } from "./photoLook";
 import { promptKind } from "./promptLook";
-import { HeyGenResource, type OutputSeed, derive, type Outputs } from "./resource";
+import { HeyGenResource, derive, type Outputs } from "./resource";
 
 export type FirstLookType = "photo" | "prompt" | "digital_twin";
 

@@ -1,25 +1,11 @@
 // Decisions every resource shares, kept pure: what an unknown value is, how a diff is decided, how long
 // to wait and how often to look. Plus the small glue for waiting and for partial creates.
 import { HeyGenError, NotFoundError } from "../client";
-import { verifyKeyToStore } from "../config";
+import { verifyKeyToStore } from "../keys";
 import { tell, waitReporter } from "../progress";
 
-/** How the engine marks a value not yet known at preview (the SDK's `unknownValue` in a dynamic provider's inputs). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-export const isUnknown = (v: unknown): boolean => v === UNKNOWN;
-
-export function containsUnknown(v: unknown): boolean {
-    if (isUnknown(v)) return true;
-    if (Array.isArray(v)) return v.some(containsUnknown);
-    if (v && typeof v === "object") return Object.values(v).some(containsUnknown);
-    return false;
-}
-
-export interface Failure {
-    property: string;
-    reason: string;
-}
+export { UNKNOWN, type Failure, containsUnknown, isUnknown } from "../values";
+import { type Failure, containsUnknown, isUnknown } from "../values";
 
 export function deepEqual(a: unknown, b: unknown): boolean {
     if (a === b) return true;

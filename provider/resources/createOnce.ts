@@ -28,7 +28,8 @@ import * as path from "path";
 import type { AvatarLookItem } from "../../api/schema";
 import { BadRequestError, ConnectionError, type HeyGenClient, ServerError, TimeoutError, newIdempotencyKey } from "../client";
 import { engineAlive } from "../engineLink";
-import { resolveLocal } from "../files";
+import { resolveLocal } from "../sources";
+import { memory } from "../memory";
 import { pollDelay } from "./common";
 
 // ---- pure decisions ----
@@ -95,21 +96,15 @@ export async function looksOfGroup(api: HeyGenClient, groupId: string): Promise<
 
 // ---- what this provider process knows ----
 
-/** Identities whose resource is in state (`check` got old inputs for them). */
-const inState = new Set<string>();
-/** Identities whose old object `diff` named (its id is then in `taken`). */
-const diffed = new Set<string>();
-/** Ids that belong to a resource in this run (read, diffed, created, adopted): never adopted by another. */
-const taken = new Set<string>();
-/** Ids a create of this run handed to the engine: the engine deleting one of them would delete a new resource's object. */
-const created = new Set<string>();
+// What this command's creates know lives in the process's memory (memory.ts: `run`).
+const run = () => memory.run;
 
 /** Called on every `check`: old inputs mean the resource is in state. */
 export function noteCheck(olds: Record<string, unknown> | undefined, news: Record<string, unknown> | undefined): void {
     const identity = news?.__identity;
     if (typeof identity !== "string") return;
-    if (olds && Object.keys(olds).length > 0) inState.add(identity);
-    else inState.delete(identity);
+    if (olds && Object.keys(olds).length > 0) run().inState.add(identity);
+    else run().inState.delete(identity);
 }
 
 /** Called on every `diff`: the id is in state, so a create that named it was recorded. */
@@ -117,7 +112,7 @@ export function noteDiff(id: unknown, news: Record<string, unknown> | undefined)
     noteId(id);
     const identity = news?.__identity;
     if (typeof identity !== "string") return;
-    diffed.add(identity);
+    run().diffed.add(identity);
     const e = journal.read(identity);
     // An entry whose create's answer never reached the engine, yet its id is in state: it did reach it.
     if (e && e.id === id && !e.returned) journal.write({ ...e, returned: true });
@@ -125,7 +120,7 @@ export function noteDiff(id: unknown, news: Record<string, unknown> | undefined)
 
 /** Called with every id the engine hands us (diff, read, update, delete) or we record. */
 export function noteId(id: unknown): void {
-    if (typeof id === "string" && id) taken.add(id);
+    if (typeof id === "string" && id) run().taken.add(id);
 }
 
 /**
@@ -139,13 +134,13 @@ export function noteId(id: unknown): void {
  */
 export async function noteReturned(identity: unknown, id: unknown): Promise<void> {
     if (typeof id !== "string" || !id) return;
-    created.add(id);
-    taken.add(id);
+    run().created.add(id);
+    run().taken.add(id);
     if (typeof identity !== "string" || !identity) return;
     if (!(await engineAlive())) return; // the answer goes nowhere: the next run recovers the object
     const before = journal.read(identity);
     journal.write({ identity, at: before?.at ?? Date.now(), generation: before?.generation ?? 1, id, returned: true });
-    recentlyReturned.push({ identity, before, at: Date.now() });
+    run().recentlyReturned.push({ identity, before, at: Date.now() });
     watchEngine();
 }
 
@@ -156,14 +151,13 @@ export async function noteReturned(identity: unknown, id: unknown): Promise<void
  * such a resource by the very next command then finds its object, which the delete guard keeps).
  */
 export const UNCONFIRMED_MS = 1_000;
-const recentlyReturned: { identity: string; before: JournalEntry | undefined; at: number }[] = [];
 let watching: ReturnType<typeof setInterval> | undefined;
 
 /** The engine gone: the recent answers may not be in state; their entries go back to what they were. */
 function takeBackRecent(now = Date.now()): void {
-    for (const r of recentlyReturned.splice(0)) {
+    for (const r of run().recentlyReturned.splice(0)) {
         if (now - r.at > UNCONFIRMED_MS) continue;
-        if (r.before) journal.write(r.before);
+        if (r.before) journal.write(r.before as JournalEntry);
         else journal.drop(r.identity);
     }
 }
@@ -173,23 +167,16 @@ function watchEngine(): void {
     process.once("exit", () => takeBackRecent());
     watching = setInterval(() => {
         const now = Date.now();
-        while (recentlyReturned.length && now - recentlyReturned[0].at > UNCONFIRMED_MS) recentlyReturned.shift();
-        if (!recentlyReturned.length) return;
+        const recent = run().recentlyReturned;
+        while (recent.length && now - recent[0].at > UNCONFIRMED_MS) recent.shift();
+        if (!recent.length) return;
         void engineAlive().then((alive) => alive || takeBackRecent());
     }, 200);
     watching.unref();
 }
 
 /** Whether a create of this run handed this id to the engine (see handlers.ts: such an object is never deleted). */
-export const createdThisRun = (id: unknown): boolean => typeof id === "string" && created.has(id);
-
-/** For tests: forget what this process learnt. */
-export function forgetProcessState(): void {
-    inState.clear();
-    diffed.clear();
-    taken.clear();
-    created.clear();
-}
+export const createdThisRun = (id: unknown): boolean => typeof id === "string" && run().created.has(id);
 
 // ---- the journal of creates ----
 
@@ -297,19 +284,19 @@ const MAX_SENDS = 5;
 export async function createOnce<C>(spec: CreateOnceSpec<C>): Promise<CreateOutcome<C>> {
     const sleep = spec.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
     const identity = typeof spec.identity === "string" && spec.identity ? spec.identity : undefined;
-    const replacing = !identity || inState.has(identity);
+    const replacing = !identity || run().inState.has(identity);
     const before = identity ? journal.read(identity) : undefined;
     const decision = journalDecision(before, Date.now());
     // The object a returned create made is in state: never ours to adopt (the engine deletes it next).
     const forbid = decision.action !== "fresh" ? decision.forbid : undefined;
-    if (forbid) taken.add(forbid);
+    if (forbid) run().taken.add(forbid);
 
     // Looking by name and type is safe unless an old object of this resource (being replaced) would match.
-    const mayLook = !replacing || spec.timed || diffed.has(identity!);
+    const mayLook = !replacing || spec.timed || run().diffed.has(identity!);
     const look = async (sinceMs: number): Promise<Candidate | undefined> => {
         if (!mayLook) return undefined;
-        const found = pickFound(await spec.list(sinceMs), { ...spec.want, notBefore: Math.floor(sinceMs / 1000) }, taken);
-        if (found) taken.add(found.id);
+        const found = pickFound(await spec.list(sinceMs), { ...spec.want, notBefore: Math.floor(sinceMs / 1000) }, run().taken);
+        if (found) run().taken.add(found.id);
         return found;
     };
     let generation: number = decision.generation;
@@ -323,10 +310,10 @@ export async function createOnce<C>(spec: CreateOnceSpec<C>): Promise<CreateOutc
     const earlier = decision.action === "recover" ? decision.entry : undefined;
     if (earlier && mayLook) {
         if (earlier.id) {
-            if (!taken.has(earlier.id)) {
+            if (!run().taken.has(earlier.id)) {
                 const found = await spec.byId(earlier.id);
                 if (found) {
-                    taken.add(found.id);
+                    run().taken.add(found.id);
                     return adopted(found);
                 }
             }
@@ -368,13 +355,13 @@ export async function createOnce<C>(spec: CreateOnceSpec<C>): Promise<CreateOutc
             await sleep(pollDelay(sends - 1, 500, 5_000));
             continue;
         }
-        if (made.replayed && (taken.has(spec.idOf(made)) || !(await spec.exists(made)))) {
+        if (made.replayed && (run().taken.has(spec.idOf(made)) || !(await spec.exists(made)))) {
             // The key's first answer names an object deleted since, or one the stack already holds: this is a new create.
             key = keyFor(++generation);
             record(firstSentAt);
             continue;
         }
-        taken.add(spec.idOf(made));
+        run().taken.add(spec.idOf(made));
         record(firstSentAt, spec.idOf(made));
         return { created: made, key };
     }

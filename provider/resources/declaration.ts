@@ -3,8 +3,14 @@
 // here, and the tables are typed by the kind's `Args` and `Outputs` interfaces: an input or output missing
 // here, or one too many, fails to compile.
 import type { DiffRules } from "./common";
-import type { OutputSeed } from "./resource";
 import type { ResourceKind } from "../shim";
+
+/**
+ * The outputs a class registers with the SDK: every output of `T` but those the class derives itself. A
+ * declared output must be among the registered properties to appear on the resource object (pulumi#2931);
+ * typed as a complete record, so an output missing here, or one too many, fails to compile.
+ */
+export type OutputSeed<T, Derived extends keyof T = never> = { [K in Exclude<keyof T, Derived>]-?: undefined };
 
 /** Every key of every member of a union (`keyof` of a union gives only the shared ones). */
 export type AllKeys<T> = T extends unknown ? keyof T : never;

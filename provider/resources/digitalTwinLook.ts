@@ -2,7 +2,7 @@
 // the person approves (a ConsentRequest), then trains — minutes to hours.
 import * as pulumi from "@pulumi/pulumi";
 import type { InputTable } from "./declaration";
-import type { VideoSource } from "../files";
+import type { VideoSource } from "../sources";
 import { type Adoptable, type LookDeclaration, type LookKind, type LookWait, LOOK_OUTPUT_SEED, LookResource, singleFileKind } from "./looks";
 
 interface DigitalTwinLookCommonArgs {

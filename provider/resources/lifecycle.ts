@@ -8,7 +8,7 @@
 // - read (drift), update in place (then wait), delete.
 // A kind supplies its declaration and its API calls (`Kind`); the lifecycle adds nothing to what it sends.
 import type { HeyGenClient } from "../client";
-import { client } from "../config";
+import { client } from "../keys";
 import { warn } from "../progress";
 import { type AdoptionPlan } from "./adoption";
 import {

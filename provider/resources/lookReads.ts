@@ -5,28 +5,23 @@
 // it is called gone, and a group HeyGen will not list (its documented `group_id` quirk) falls back to GETs.
 import type { AvatarLookItem } from "../../api/schema";
 import type { HeyGenClient } from "../client";
+import { memory } from "../memory";
 import { orGone } from "./common";
 
 export const LISTING_TTL_MS = 30_000;
 
-interface Listing {
-    at: number;
-    looks: Promise<Map<string, AvatarLookItem> | undefined>;
-}
-
-const listings = new Map<string, Listing>();
 
 /** Any create, update or delete: what was listed may have changed. */
 export function forgetListings(): void {
-    listings.clear();
+    memory.listings.clear();
 }
 
 export async function readLook(api: HeyGenClient, id: string, groupId: unknown, now = Date.now()): Promise<AvatarLookItem | undefined> {
     if (typeof groupId !== "string" || !groupId) return orGone(() => api.getLook(id));
-    let listing = listings.get(groupId);
+    let listing = memory.listings.get(groupId);
     if (!listing || now - listing.at > LISTING_TTL_MS) {
         listing = { at: now, looks: list(api, groupId) };
-        listings.set(groupId, listing);
+        memory.listings.set(groupId, listing);
     }
     const found = (await listing.looks)?.get(id);
     return found ?? orGone(() => api.getLook(id));

@@ -5,10 +5,11 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AvatarLookItem, AvatarType, CreateAvatarRequest, CreateType, LookStatus } from "../../api/schema";
 import type { ENGINES } from "../../api/constants";
 import type { HeyGenClient } from "../client";
-import { type FileKind, type StoredFileSource, checkFileSource, fileIdentity, toApiFile } from "../files";
+import { type FileKind, type StoredFileSource, checkFileSource, fileIdentity } from "../sources";
+import { toApiFile } from "./uploads";
 import type { Failure } from "./common";
-import type { Declaration } from "./declaration";
-import { HeyGenResource, type OutputSeed, derive, type Outputs } from "./resource";
+import type { Declaration, OutputSeed } from "./declaration";
+import { HeyGenResource, derive, type Outputs } from "./resource";
 import { identity } from "../identity";
 
 type Engine = (typeof ENGINES)[number];

@@ -6,7 +6,8 @@
 //
 // Whichever of the two resources the engine reaches second gets the failure: an adoption in `check`, a
 // resource already in state in `diff`.
-import { isUnknown } from "./common";
+import { memory } from "../memory";
+import { isUnknown } from "../values";
 
 /** `<project>/<stack>/<parents$>heygen:<Type>/<name>` (identity.ts) → `PhotoLook "casual"`. Pure. */
 export function describeIdentity(identity: string): string {
@@ -14,17 +15,15 @@ export function describeIdentity(identity: string): string {
     return m ? `${m[1]} "${m[2]}"` : identity;
 }
 
-const owners = new Map<string, string>();
-
 /**
  * Notes that `identity` owns `key` (an object id, or `name:<groupId>:<look name>`); answers the identity
  * of another resource that owns it already, if any. Unknown or missing parts own nothing.
  */
 export function claim(key: string | undefined, identity: unknown): string | undefined {
     if (!key || isUnknown(key) || typeof identity !== "string" || !identity) return undefined;
-    const other = owners.get(key);
+    const other = memory.owners.get(key);
     if (other !== undefined && other !== identity) return other;
-    owners.set(key, identity);
+    memory.owners.set(key, identity);
     return undefined;
 }
 
@@ -32,9 +31,4 @@ export function claim(key: string | undefined, identity: unknown): string | unde
 export function nameKey(groupId: unknown, name: unknown): string | undefined {
     const known = (v: unknown): v is string => typeof v === "string" && v !== "" && !isUnknown(v);
     return known(groupId) && known(name) ? `name:${groupId}:${name}` : undefined;
-}
-
-/** For tests: a new provider process. */
-export function forgetOwners(): void {
-    owners.clear();
 }

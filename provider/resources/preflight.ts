@@ -2,7 +2,8 @@
 // request joins. The first check of a preview holds up every other (the engine checks one resource at a
 // time), so the two reads go out together.
 import type { HeyGenClient } from "../client";
-import { client } from "../config";
+import { client } from "../keys";
+import { memory } from "../memory";
 import { type Failure, checkKey, isUnknown, orGone } from "./common";
 
 /**
@@ -27,8 +28,8 @@ export async function checkKeyAndGroup(olds: Record<string, unknown> | undefined
  * At preview, with reads only: the group a look joins exists and is the account's own (HeyGen's public
  * groups take no looks). Read once per process and group.
  */
-const groupChecks = new Map<string, Promise<Failure[]>>();
 function checkJoinableGroup(api: () => HeyGenClient, groupId: string): Promise<Failure[]> {
+    const groupChecks = memory.groupChecks;
     let r = groupChecks.get(groupId);
     if (!r) {
         r = (async () => {

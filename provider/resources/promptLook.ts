@@ -3,7 +3,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { FileInput } from "../../api/schema";
 import { LIMITS } from "../../api/constants";
-import { type ImageSource, checkFileSource, toApiFile, type StoredFileSource } from "../files";
+import { type ImageSource, checkFileSource, type StoredFileSource } from "../sources";
+import { toApiFile } from "./uploads";
 import { type Failure, charCount, checkId, isUnknown } from "./common";
 import { type Adoptable, type LookDeclaration, type LookKind, type LookWait, LOOK_OUTPUT_SEED, LookResource, fromDeclaration } from "./looks";
 import type { InputTable } from "./declaration";

@@ -11,13 +11,6 @@ import type { Declaration } from "./declaration";
  */
 export type Outputs<T> = { readonly [K in keyof T]-?: pulumi.Output<T[K]> };
 
-/**
- * The outputs a class registers with the SDK: every output of `T` but those the class derives itself. A
- * declared output must be among the registered properties to appear on the resource object (pulumi#2931);
- * typed as a complete record, so an output missing here, or one too many, fails to compile.
- */
-export type OutputSeed<T, Derived extends keyof T = never> = { [K in Exclude<keyof T, Derived>]-?: undefined };
-
 export abstract class HeyGenResource extends pulumi.dynamic.Resource {
     /** Registers `props` and the declaration's outputs (as undefined, to appear on the object); secret outputs stay secret. */
     protected constructor(declaration: Declaration<any, any, any>, name: string, props: Record<string, unknown>, opts?: pulumi.CustomResourceOptions) {

@@ -12,7 +12,8 @@ import * as os from "os";
 import * as path from "path";
 import type { HeyGenClient } from "../client";
 import { NotFoundError } from "../client";
-import { settings } from "../config";
+import { settings } from "../keys";
+import { memory } from "../memory";
 import { PartialCreateError } from "./common";
 
 /** The look's training has ended (or the look is gone): its input files are no longer read. */
@@ -100,8 +101,6 @@ function account(): string {
     return `${s.baseUrl} ${crypto.createHash("sha256").update(s.apiKey ?? "").digest("hex").slice(0, 16)}`;
 }
 
-let swept = false;
-
 export const journal = {
     dir: () => path.join(os.tmpdir(), "pulumi-heygen-uploads"),
     note(assetId: string): void {
@@ -116,8 +115,8 @@ export const journal = {
     },
     /** Deletes the assets of abandoned creates for this account, once per process; a failure keeps the note. */
     async sweep(api: HeyGenClient): Promise<string[]> {
-        if (swept) return [];
-        swept = true;
+        if (memory.uploadsSwept) return [];
+        memory.uploadsSwept = true;
         let files: string[] = [];
         try {
             files = fs.readdirSync(journal.dir()).filter((f) => f.endsWith(".json"));
@@ -142,9 +141,5 @@ export const journal = {
             }
         }
         return deleted;
-    },
-    /** For tests: sweep again in this process. */
-    reset(): void {
-        swept = false;
     },
 };

@@ -9,7 +9,8 @@ import * as os from "os";
 import * as path from "path";
 import { type Emulator, startEmulator } from "../../emulator";
 import { HeyGenClient } from "../../provider/client";
-import { uploadRoute } from "../../provider/files";
+import { uploadRoute } from "../../provider/resources/uploads";
+import { forgetProcess } from "../../provider/memory";
 import { configure, handlers } from "../../provider/handlers";
 import { progressReporter } from "../../provider/progress";
 import { type JournalEntry, abandoned, assetsNeeded, journal } from "../../provider/resources/uploadedAssets";
@@ -408,7 +409,7 @@ describe("assets", function () {
             journal.note(orphan);
             const file = path.join(journal.dir(), `${orphan}.json`);
             fs.writeFileSync(file, JSON.stringify({ ...JSON.parse(fs.readFileSync(file, "utf8")), pid: dead }));
-            journal.reset();
+            forgetProcess(); // sweep again, as a new process would
             videoFile(path.join(dir, "after.mp4"), 1000);
             const c = await check({ groupId: await group(), name: "After", footage: { path: "after.mp4" } });
             const r = await handlers("digitalTwinLook").create(c.inputs);

@@ -8,7 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import * as apiMedia from "../../api/media";
 import * as emulatorMedia from "../../emulator/media";
-import { configKeyProblem, configProblem } from "../../provider/config";
+import { configKeyProblem, configProblem } from "../../provider/settings";
 import type { Failure } from "../../provider/resources/common";
 import { digitalTwinKind } from "../../provider/resources/digitalTwinLook";
 import { photoKind } from "../../provider/resources/photoLook";
@@ -62,7 +62,7 @@ describe("checks: a photo's size from its header (api/media, shared by the emula
     it("is one copy: the emulator answers with the very functions the provider checks with", () => {
         assert.equal(emulatorMedia.imageSize, apiMedia.imageSize);
         assert.equal(emulatorMedia.sniffMediaType, apiMedia.sniffMediaType);
-        const provider = fs.readFileSync(path.join(__dirname, "../../provider/files.ts"), "utf8");
+        const provider = fs.readFileSync(path.join(__dirname, "../../provider/sources.ts"), "utf8");
         assert.match(provider, /from "\.\.\/api\/media"/);
         assert.doesNotMatch(provider, /function (imageSize|sniffMediaType)\(/, "no second copy in the provider");
     });

@@ -1,6 +1,6 @@
 // The provider's settings from the environment: pure decisions, table-tested.
 import { strict as assert } from "assert";
-import { WRITE_TIMEOUT_VAR, timeoutsFromEnv } from "../../provider/config";
+import { WRITE_TIMEOUT_VAR, timeoutsFromEnv } from "../../provider/settings";
 
 describe("config: the write timeout from the environment", () => {
     const cases: [string | undefined, { writeMs?: number } | RegExp][] = [

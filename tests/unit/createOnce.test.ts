@@ -11,7 +11,8 @@ import { configure, handlers, run } from "../../provider/handlers";
 import { unmanagedLooks } from "../../provider/resources/avatarGroup";
 import { PartialCreateError } from "../../provider/resources/common";
 import { HeyGenClient } from "../../provider/client";
-import { CLOCK_SKEW_S, createKey, createOnce, forgetProcessState, journal, pickFound, stableJson } from "../../provider/resources/createOnce";
+import { CLOCK_SKEW_S, createKey, createOnce, journal, pickFound, stableJson } from "../../provider/resources/createOnce";
+import { forgetProcess } from "../../provider/memory";
 import { http as raw } from "../support/http";
 
 describe("createOnce: decisions (table)", () => {
@@ -97,7 +98,7 @@ for (const ignoreKeys of [false, true]) {
             await control.put("/_emulator/timing", { photo: "instant", prompt: "instant", digital_twin: "instant", create_ms: 0 });
             await control.put("/_emulator/idempotency", { ignoreKeys });
             configure({ config: { get: (k: string) => ({ "heygen:apiKey": emu.apiKey, "heygen:baseUrl": emu.url } as Record<string, string>)[k] } } as any);
-            forgetProcessState(); // each test is a fresh provider process
+            forgetProcess(); // each test is a fresh provider process
         });
 
         it("a dropped connection after the create was applied: one look, recorded", async () => {
@@ -153,7 +154,7 @@ for (const ignoreKeys of [false, true]) {
             assert.equal((await looksNamed("Killed")).length, 1, "HeyGen made it");
             assert.ok(journal.read(id), "the journal remembers a create was in flight");
             // The next run: a new provider process, the resource not in state.
-            forgetProcessState();
+            forgetProcess();
             await control.del("/_emulator/requests");
             const next = await checkThenCreate("photoLook", photo(groupId, "Killed", id));
             const r = await next.create();
@@ -175,7 +176,7 @@ for (const ignoreKeys of [false, true]) {
             // The engine died before recording it (nothing diffed it since). Someone also made a look of the
             // same name in the web app: the journal names ours.
             await control.post("/v3/avatars", { type: "photo", name: "Answered", avatar_group_id: groupId, file: { type: "url", url: "https://cdn.example.com/w.jpg" } });
-            forgetProcessState();
+            forgetProcess();
             await control.del("/_emulator/requests");
             const r = await (await checkThenCreate("photoLook", photo(groupId, "Answered", id))).create();
             assert.equal(r.id, first.id);
@@ -188,7 +189,7 @@ for (const ignoreKeys of [false, true]) {
             const first = await (await checkThenCreate("photoLook", photo(groupId, "Recreated", id))).create();
             await handlers("photoLook").delete(first.id, first.outs);
             const web = (await control.post("/v3/avatars", { type: "photo", name: "Recreated", avatar_group_id: groupId, file: { type: "url", url: "https://cdn.example.com/w.jpg" } })).body.data.avatar_item.id;
-            forgetProcessState();
+            forgetProcess();
             const r = await (await checkThenCreate("photoLook", photo(groupId, "Recreated", id))).create();
             assert.notEqual(r.id, web, "not the web app's look");
             assert.notEqual(r.id, first.id, "not the deleted one");
@@ -200,7 +201,7 @@ for (const ignoreKeys of [false, true]) {
             const old = await (await checkThenCreate("photoLook", photo(groupId, "Swapped", id))).create();
             const changed = { ...photo(groupId, "Swapped", id), image: { url: "https://cdn.example.com/new.jpg" } };
             // The replacing run: diff names the old look, then the create's answer is lost and the run dies.
-            forgetProcessState();
+            forgetProcess();
             const replacing = await checkThenCreate("photoLook", changed, { __provider: PROVIDER, ...photo(groupId, "Swapped", id) });
             await run({ kind: "photoLook" }, "diff", [old.id, old.outs, replacing.inputs]);
             await control.post("/_emulator/faults", { method: "POST", path: "/v3/avatars", action: "drop_after", times: 1 });
@@ -210,7 +211,7 @@ for (const ignoreKeys of [false, true]) {
             const made = (await looksNamed("Swapped")).map((l: any) => l.id).filter((x: string) => x !== old.id);
             assert.equal(made.length, 1);
             // The next run: the old look is still in state, so this is again a replacement.
-            forgetProcessState();
+            forgetProcess();
             const again = await checkThenCreate("photoLook", changed, { __provider: PROVIDER, ...photo(groupId, "Swapped", id) });
             await run({ kind: "photoLook" }, "diff", [old.id, old.outs, again.inputs]);
             const r = await again.create();
@@ -241,7 +242,7 @@ for (const ignoreKeys of [false, true]) {
             const id = identity("again");
             const first = await (await checkThenCreate("photoLook", photo(groupId, "Again", id))).create();
             await handlers("photoLook").delete(first.id, first.outs);
-            forgetProcessState();
+            forgetProcess();
             const second = await (await checkThenCreate("photoLook", photo(groupId, "Again", id))).create();
             assert.notEqual(second.id, first.id, "not the deleted id");
             assert.deepEqual((await looksNamed("Again")).map((l: any) => l.id), [second.id], "it exists");
@@ -254,7 +255,7 @@ for (const ignoreKeys of [false, true]) {
             const first = await checkThenCreate("photoLook", photo(groupId, "Twice on purpose", id));
             const old = (await run({ kind: "photoLook" }, "create", [first.inputs])) as { id: string };
             for (let round = 0; round < 2; round++) {
-                forgetProcessState();
+                forgetProcess();
                 const before = (await looksNamed("Twice on purpose")).map((l: any) => l.id);
                 const next = await checkThenCreate("photoLook", photo(groupId, "Twice on purpose", id)); // no old inputs
                 const r = (await run({ kind: "photoLook" }, "create", [next.inputs])) as { id: string };
@@ -268,7 +269,7 @@ for (const ignoreKeys of [false, true]) {
             const news = { name: "Replaced group", firstLook: { type: "photo", image: { url: "https://cdn.example.com/s.jpg" } }, waitFor: "created", __identity: identity("grp") };
             const first = await checkThenCreate("avatarGroup", news);
             const old = (await run({ kind: "avatarGroup" }, "create", [first.inputs])) as { id: string };
-            forgetProcessState();
+            forgetProcess();
             const next = await checkThenCreate("avatarGroup", news);
             const r = (await run({ kind: "avatarGroup" }, "create", [next.inputs])) as { id: string };
             assert.notEqual(r.id, old.id);

@@ -5,7 +5,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { checkFileSource, fileIdentity, normalizePath, unstage } from "../../provider/files";
+import { checkFileSource, fileIdentity, normalizePath, unstage } from "../../provider/sources";
 import { FIRST_LOOK_DELETED, decideGroupDiff } from "../../provider/resources/avatarGroup";
 import { checkConsentInputs, decideConsentDiff } from "../../provider/resources/consentRequest";
 import {

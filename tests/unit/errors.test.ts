@@ -6,7 +6,7 @@ import { strict as assert } from "assert";
 import * as net from "net";
 import { type Emulator, startEmulator } from "../../emulator";
 import { AuthenticationError, HeyGenClient } from "../../provider/client";
-import { isAuthError } from "../../provider/config";
+import { isAuthError } from "../../provider/keys";
 import { configure, forEngine, handlers, run } from "../../provider/handlers";
 import { PartialCreateError } from "../../provider/resources/common";
 import { http as raw } from "../support/http";

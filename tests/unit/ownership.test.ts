@@ -6,7 +6,8 @@ import { type AdoptionFacts, planAdoption } from "../../provider/resources/adopt
 import { hiddenChanged, sourceBlocksReplace } from "../../provider/resources/common";
 import { JOURNAL_TTL_MS, type JournalEntry, journalDecision } from "../../provider/resources/createOnce";
 import { consentDeclinedWarning, movedMessages, targetedUp } from "../../provider/resources/messages";
-import { claim, describeIdentity, forgetOwners, nameKey } from "../../provider/resources/owners";
+import { claim, describeIdentity, nameKey } from "../../provider/resources/owners";
+import { forgetProcess } from "../../provider/memory";
 import { UNKNOWN } from "../../provider/resources/common";
 
 describe("ownership: the journal of creates (table)", () => {
@@ -51,7 +52,7 @@ describe("ownership: adopting an id (table)", () => {
 });
 
 describe("ownership: who owns what in a run", () => {
-    beforeEach(() => forgetOwners());
+    beforeEach(() => forgetProcess());
     it("names a resource by its identity, parents or not", () => {
         assert.equal(describeIdentity("p/dev/heygen:PhotoLook/casual"), 'PhotoLook "casual"');
         assert.equal(describeIdentity("p/dev/my:Component$heygen:AvatarGroup/sarah/x"), 'AvatarGroup "sarah/x"');
@@ -130,12 +131,10 @@ describe("ownership: a look adopting a group's first look (handlers against the 
         this.timeout(20_000);
         const { startEmulator } = await import("../../emulator");
         const { configure, run } = await import("../../provider/handlers");
-        const { forgetProcessState } = await import("../../provider/resources/createOnce");
         const emu = await startEmulator();
         try {
             configure({ config: { get: (k: string) => ({ "heygen:apiKey": emu.apiKey, "heygen:baseUrl": emu.url } as Record<string, string>)[k] } } as any);
-            forgetProcessState();
-            forgetOwners();
+            forgetProcess();
             const made = await (await fetch(`${emu.url}/v3/avatars`, {
                 method: "POST", headers: { "X-Api-Key": emu.apiKey, "Content-Type": "application/json" },
                 body: JSON.stringify({ type: "photo", name: "Sarah", file: { type: "url", url: "https://cdn.example.com/s.jpg" } }),

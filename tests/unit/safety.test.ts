@@ -4,7 +4,8 @@
 // the provider's recovery from a rotated key, over real HTTP.
 import { strict as assert } from "assert";
 import { type Emulator, startEmulator } from "../../emulator";
-import { DEMO_PASSPHRASE, configProblem, isAuthError, isLocalApi, rejectedKeyMessage, resolveSettings } from "../../provider/config";
+import { isAuthError, rejectedKeyMessage } from "../../provider/keys";
+import { DEMO_PASSPHRASE, configProblem, isLocalApi, resolveSettings } from "../../provider/settings";
 import { AuthenticationError, NotFoundError } from "../../provider/client";
 import { configure, handlers, run } from "../../provider/handlers";
 import { http as raw } from "../support/http";

@@ -4,7 +4,7 @@ import { strict as assert } from "assert";
 import { type Emulator, startEmulator } from "../../emulator";
 import { HeyGenClient } from "../../provider/client";
 import { formatHttpCall, safePath, requestIdFromBody, type HttpCall } from "../../provider/client/httpLog";
-import { DEBUG_VAR, debugFromEnv } from "../../provider/config";
+import { DEBUG_VAR, debugFromEnv } from "../../provider/settings";
 import { carryUrn } from "../../provider/handlers";
 import { formatIdentity, formatUrn } from "../../provider/identity";
 import { duration, validUrn, waitMessage, waitReporter } from "../../provider/progress";

@@ -1,9 +1,12 @@
-// The one place the provider's configuration is decided. The dynamic-provider process calls `configure`
-// with the stack config (secrets decrypted); environment variables are the fallback. The serialized
+// The one place the provider's settings are decided (which key, which API, which timeouts, what is
+// logged), and checked: pure functions of the stack config and the environment. The dynamic-provider
+// process calls `configure` with the stack config (secrets decrypted); environment variables are the
+// fallback. Which key is in use, and whether HeyGen accepts it, is keys.ts. The serialized
 // provider (`__provider`) never captures the key. But the engine itself records the stack config as the
 // inputs of the default `pulumi-nodejs` provider, so a key set in stack config is in state (encrypted when
 // set with --secret): a plain one is refused at preview, by the program (`checkProgramConfig`).
-import { AuthenticationError, DEFAULT_BASE_URL, HeyGenClient, HeyGenError, type ClientOptions, type Timeouts } from "./client";
+import { DEFAULT_BASE_URL, type Timeouts } from "./client";
+import { memory } from "./memory";
 
 export interface Settings {
     apiKey?: string;
@@ -17,7 +20,7 @@ export interface Settings {
     fallbackKey?: string;
 }
 
-type Lookup = (key: string) => string | undefined;
+export type Lookup = (key: string) => string | undefined;
 
 /**
  * The passphrase `npm start` uses for the emulator demo stacks when the user has none (the same string
@@ -26,14 +29,25 @@ type Lookup = (key: string) => string | undefined;
  */
 export const DEMO_PASSPHRASE = "pulumi-heygen-local";
 
-let fromConfig: Lookup = () => undefined;
-
 /** Called by the shim's `configure` with the stack configuration. */
 export function configure(get: Lookup): void {
     // Called once per resource kind with the same config: the client and key check are keyed by the
     // settings themselves, so nothing is redone unless the settings differ.
-    fromConfig = get;
+    memory.config = get;
 }
+
+/** The settings as the stack config and the environment give them now. */
+export const configured = (): Settings => resolveSettings(memory.config, process.env);
+
+/** What is wrong with the configured API address or passphrase for a provider process, if anything. */
+export function processConfigProblem(s: Settings): string | undefined {
+    return configProblem({ configKey: "absent", baseUrl: s.baseUrl, baseUrlFrom: baseUrlSource(memory.config, process.env), passphrase: process.env.PULUMI_CONFIG_PASSPHRASE });
+}
+
+/** What to tell a user with no key. */
+export const MISSING_KEY =
+    "no HeyGen API key is configured: run `pulumi config set --secret heygen:apiKey <key>` or set HEYGEN_API_KEY " +
+    "(for the local emulator, the key is `emulator-key`)";
 
 /**
  * Pure: stack config wins over the environment (the stack says which account it manages); HEYGEN_API_KEY
@@ -200,34 +214,6 @@ export function checkProgramConfig(): void {
     if (problem) throw new pulumi.RunError(problem);
 }
 
-let useFallback: string | undefined;
-
-export function settings(): Settings {
-    const s = resolveSettings(fromConfig, process.env);
-    if (useFallback && useFallback === settingsId(s) && s.fallbackKey) return { apiKey: s.fallbackKey, baseUrl: s.baseUrl, keySource: "HEYGEN_API_KEY" };
-    return s;
-}
-
-/** What to tell a user with no key. */
-export const MISSING_KEY =
-    "no HeyGen API key is configured: run `pulumi config set --secret heygen:apiKey <key>` or set HEYGEN_API_KEY " +
-    "(for the local emulator, the key is `emulator-key`)";
-
-/** What to tell a user whose key HeyGen rejected, by where it came from. */
-export function rejectedKeyMessage(s: Pick<Settings, "keySource" | "baseUrl" | "fallbackKey">): string {
-    const at = `(HTTP 401 at ${s.baseUrl})`;
-    if (s.keySource === "heygen:apiKey") {
-        return (
-            `HeyGen rejected the API key from heygen:apiKey ${at}${s.fallbackKey ? ", and the one in HEYGEN_API_KEY too" : ""}. ` +
-            "`pulumi refresh` and `pulumi destroy` use the key saved in this stack's state by the last `pulumi up`. " +
-            "After rotating the key: `pulumi config set --secret heygen:apiKey <new key>`, then `pulumi up` (which saves it), " +
-            "or `pulumi refresh --run-program` / `pulumi destroy --run-program`; or run them with HEYGEN_API_KEY=<new key>, " +
-            "which is used when the saved key is rejected. Check heygen:baseUrl / HEYGEN_API_BASE too"
-        );
-    }
-    return `HeyGen rejected the API key from ${s.keySource} ${at}: check the key, or heygen:baseUrl / HEYGEN_API_BASE`;
-}
-
 /** The variable that shortens (or lengthens) the wait for a create or another write to answer. */
 export const WRITE_TIMEOUT_VAR = "HEYGEN_WRITE_TIMEOUT_SECONDS";
 
@@ -256,153 +242,4 @@ export const DEBUG_VAR = "HEYGEN_DEBUG";
 export function debugFromEnv(env: NodeJS.ProcessEnv): { http: boolean } {
     const words = (env[DEBUG_VAR] ?? "").toLowerCase().split(/[\s,]+/).filter(Boolean);
     return { http: words.some((w) => w === "http" || w === "all" || w === "*") };
-}
-
-let cachedClient: { key: string; client: HeyGenClient } | undefined;
-
-/** The process's client, rebuilt only if the settings change. */
-export function client(extra: Partial<ClientOptions> = {}): HeyGenClient {
-    const s = settings();
-    if (!s.apiKey) throw new ConfigurationError(MISSING_KEY);
-    const problem = configProblem({ configKey: "absent", baseUrl: s.baseUrl, baseUrlFrom: baseUrlSource(fromConfig, process.env), passphrase: process.env.PULUMI_CONFIG_PASSPHRASE });
-    if (problem) throw new ConfigurationError(problem);
-    const id = `${settingsId(s)} ${hash(s.apiKey)} ${debugFromEnv(process.env).http}`;
-    if (!cachedClient || cachedClient.key !== id) {
-        cachedClient = { key: id, client: newClient(s.apiKey, s.baseUrl, extra) };
-    }
-    return cachedClient.client;
-}
-
-function newClient(apiKey: string, baseUrl: string, extra: Partial<ClientOptions> = {}): HeyGenClient {
-    return new HeyGenClient({
-        apiKey,
-        baseUrl,
-        userAgent: `pulumi-heygen/${version()}`,
-        timeouts: timeoutsFromEnv(process.env),
-        onRetry: ({ operation, attempt, delayMs, reason }) =>
-            console.error(`heygen: retrying ${operation} (attempt ${attempt + 1}) in ${Math.round(delayMs)} ms: ${reason}`),
-        // stderr: the engine shows a provider's stderr lines (and keeps them in the run's diagnostics).
-        ...(debugFromEnv(process.env).http ? { debugHttp: (line: string) => console.error(line) } : {}),
-        ...extra,
-    });
-}
-
-/** The settings as configured (not which key ends up used): keys are hashed, never kept in clear. */
-const settingsId = (s: Settings) => `${s.baseUrl} ${s.apiKey ? hash(s.apiKey) : "-"} ${s.fallbackKey ? hash(s.fallbackKey) : "-"}`;
-
-/** HeyGen rejected the key: the error itself, or what a handler wrapped (`cause`). */
-export function isAuthError(e: unknown): boolean {
-    for (let x = e, depth = 0; x && depth < 5; x = (x as { cause?: unknown }).cause, depth++) {
-        if (x instanceof AuthenticationError || (x instanceof HeyGenError && x.status === 401)) return true;
-    }
-    return false;
-}
-
-let keyCheck: { id: string; done: Promise<void> } | undefined;
-
-/**
- * Checks once per process that the key is present and accepted (GET /v3/users/me), so a wrong key fails
- * at preview with a clear message rather than halfway through `up`. When HeyGen rejects heygen:apiKey and
- * HEYGEN_API_KEY holds another key that it accepts, that one is used from then on (with a warning).
- */
-export function verifyKey(): Promise<void> {
-    const s = resolveSettings(fromConfig, process.env);
-    if (!keyCheck || keyCheck.id !== settingsId(s)) {
-        const id = settingsId(s);
-        const done = (async () => {
-            if (!s.apiKey) throw new ConfigurationError(MISSING_KEY);
-            const problem = configProblem({ configKey: "absent", baseUrl: s.baseUrl, baseUrlFrom: baseUrlSource(fromConfig, process.env), passphrase: process.env.PULUMI_CONFIG_PASSPHRASE });
-            if (problem) throw new ConfigurationError(problem);
-            if (await accepted(s.apiKey, s.baseUrl)) return;
-            if (s.fallbackKey && (await accepted(s.fallbackKey, s.baseUrl))) {
-                useFallback = id;
-                console.error(
-                    "heygen: HeyGen rejected heygen:apiKey (from the stack config, or saved in state by the last `up`); using HEYGEN_API_KEY. " +
-                    "Update the stack: `pulumi config set --secret heygen:apiKey <new key>` (or `pulumi config rm heygen:apiKey`), then `pulumi up`",
-                );
-                return;
-            }
-            throw new ConfigurationError(rejectedKeyMessage(s));
-        })();
-        // A failure stays cached too: these settings will not start working within this process.
-        done.catch(() => undefined);
-        keyCheck = { id, done };
-    }
-    return keyCheck.done;
-}
-
-/**
- * The key check of a run that runs the program (`preview`, `up`): what the stack config holds is saved in
- * state by `up`, and `refresh` and `destroy` use it from there. So heygen:apiKey itself must be accepted:
- * HEYGEN_API_KEY standing in for a rejected heygen:apiKey (which `verifyKey` allows, for those two
- * commands) would let `up` save the rejected key.
- */
-export async function verifyKeyToStore(): Promise<void> {
-    await verifyKey();
-    const s = resolveSettings(fromConfig, process.env);
-    if (useFallback === settingsId(s)) {
-        throw new ConfigurationError(
-            `HeyGen rejected the API key in heygen:apiKey (HTTP 401 at ${s.baseUrl}); HEYGEN_API_KEY is accepted, but \`pulumi up\` would save ` +
-                "the rejected heygen:apiKey with the stack, and `pulumi refresh` and `pulumi destroy` would use it. Set the new key: " +
-                "`pulumi config set --secret heygen:apiKey <new key>`, or remove it (`pulumi config rm heygen:apiKey`) to use HEYGEN_API_KEY alone",
-        );
-    }
-}
-
-async function accepted(apiKey: string, baseUrl: string): Promise<boolean> {
-    try {
-        await newClient(apiKey, baseUrl).me();
-        return true;
-    } catch (e) {
-        if (isAuthError(e)) return false;
-        throw e;
-    }
-}
-
-/**
- * Runs a handler that talks to HeyGen. A 401 there (refresh or destroy with the key saved in state, now
- * rotated) becomes the message that says what to do, or, when HEYGEN_API_KEY holds a key HeyGen accepts,
- * the handler runs again with it: nothing was done with a rejected key, so running again is safe.
- */
-export async function withKeyRecovery<T>(fn: () => Promise<T>): Promise<T> {
-    const used = settings().apiKey;
-    try {
-        return await fn();
-    } catch (e) {
-        if (!isAuthError(e)) throw e;
-        // Handlers run in parallel: the first 401 checks the keys again, the others wait for that check.
-        if (settings().apiKey === used) {
-            const id = `${settingsId(resolveSettings(fromConfig, process.env))} ${used ? hash(used) : "-"}`;
-            if (!recheck || recheck.id !== id) {
-                keyCheck = undefined;
-                recheck = { id, done: verifyKey() };
-            }
-            await recheck.done; // throws the message when no key works
-        }
-        if (settings().apiKey === used) throw e; // the key is accepted now: not a key problem to explain
-        return fn();
-    }
-}
-
-let recheck: { id: string; done: Promise<void> } | undefined;
-
-const hashes = new Map<string, string>();
-
-/** A short digest that names a key without holding it; remembered, since every handler call asks. */
-function hash(s: string): string {
-    let h = hashes.get(s);
-    if (h === undefined) {
-        if (hashes.size >= 8) hashes.clear();
-        h = require("crypto").createHash("sha256").update(s).digest("hex").slice(0, 12) as string;
-        hashes.set(s, h);
-    }
-    return h;
-}
-
-function version(): string {
-    try {
-        return require("../../package.json").version;
-    } catch {
-        return "dev";
-    }
 }
