@@ -3,7 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { ConnectionError, HeyGenError } from "./client";
 import { withKeyRecovery } from "./keys";
 import { configure as configureSettings } from "./settings";
-import { createdThisRun, noteCheck, noteDiff, noteId, noteReturned } from "./resources/createOnce";
+import { createdThisRun, noteCheck, noteDiff, noteId, noteReturned } from "./lifecycle/createOnce";
 import { warn } from "./progress";
 import { avatarGroupHandlers } from "./resources/groupLifecycle";
 import { consentRequestHandlers } from "./resources/consentRequest";
@@ -11,17 +11,11 @@ import { digitalTwinKind } from "./resources/digitalTwinLook";
 import { lookHandlers } from "./resources/lookLifecycle";
 import { photoKind } from "./resources/photoLook";
 import { promptKind } from "./resources/promptLook";
-import { PartialCreateError } from "./resources/common";
+import { PartialCreateError } from "./lifecycle/common";
+import type { Handlers } from "./lifecycle/lifecycle";
 import type { ResourceKind } from "./shim";
 
-export interface Handlers {
-    check(olds: any, news: any): Promise<pulumi.dynamic.CheckResult>;
-    diff(id: string, olds: any, news: any): Promise<pulumi.dynamic.DiffResult>;
-    create(inputs: any): Promise<pulumi.dynamic.CreateResult>;
-    read(id: string, props: any): Promise<pulumi.dynamic.ReadResult>;
-    update(id: string, olds: any, news: any): Promise<pulumi.dynamic.UpdateResult>;
-    delete(id: string, props: any): Promise<void>;
-}
+export type { Handlers };
 
 const table: Record<ResourceKind, Handlers> = {
     avatarGroup: avatarGroupHandlers,

@@ -12,6 +12,6 @@ export type {
     AssetSource, Base64Source, FileSource, ImageMediaType, ImageSource, MediaType, PathSource, UrlSource, VideoMediaType, VideoSource,
 } from "./sources";
 export type { ConsentStatus, LookStatus } from "../api/schema";
-export type { Outputs } from "./resources/resource";
+export type { Outputs } from "./lifecycle/resource";
 export * from "./lookups";
 export * as client from "./client";

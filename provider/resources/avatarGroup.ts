@@ -6,13 +6,13 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AvatarGroupItem, ConsentStatus, LookStatus } from "../../api/schema";
 import { type ImageSource, type VideoSource, fileIdentity } from "../sources";
 import { identity } from "../identity";
-import { UNKNOWN, decideDiff, decideFixedName, hiddenChanged, isUnknown, toDiffResult } from "./common";
-import type { Declaration, InputTable, OutputSeed } from "./declaration";
+import { UNKNOWN, decideDiff, decideFixedName, hiddenChanged, isUnknown, toDiffResult } from "../lifecycle/common";
+import type { Declaration, InputTable, OutputSeed } from "../lifecycle/declaration";
 import { digitalTwinKind } from "./digitalTwinLook";
 import type { LookKind, LookWait } from "./looks";
 import { photoKind } from "./photoLook";
 import { promptKind } from "./promptLook";
-import { HeyGenResource, derive, type Outputs } from "./resource";
+import { HeyGenResource, derive, type Outputs } from "../lifecycle/resource";
 
 export type FirstLookType = "photo" | "prompt" | "digital_twin";
 

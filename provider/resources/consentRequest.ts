@@ -6,11 +6,11 @@ import type { AvatarGroupItem, ConsentStatus } from "../../api/schema";
 import { LIMITS } from "../../api/constants";
 import { BadRequestError, newIdempotencyKey } from "../client";
 import { client } from "../keys";
-import { HeyGenResource, derive, type Outputs } from "./resource";
-import { type Failure, charCount, checkId, checkWaitInputs, decideDiff, isUnknown, orGone, pick, toDiffResult, unknownReplaceWarnings, UserError } from "./common";
-import { type Declaration, type InputTable, type OutputSeed, diffRulesOf } from "./declaration";
-import { type Kind, lifecycle } from "./lifecycle";
-import { tellMoved } from "./messages";
+import { HeyGenResource, derive, type Outputs } from "../lifecycle/resource";
+import { type Failure, charCount, checkId, checkWaitInputs, decideDiff, isUnknown, orGone, pick, toDiffResult, unknownReplaceWarnings, UserError } from "../lifecycle/common";
+import { type Declaration, type InputTable, type OutputSeed, diffRulesOf } from "../lifecycle/declaration";
+import { type Kind, lifecycle } from "../lifecycle/lifecycle";
+import { tellMoved } from "../lifecycle/messages";
 import { checkKeyAndGroup } from "./preflight";
 
 export type ConsentWait = "requested" | "approved";

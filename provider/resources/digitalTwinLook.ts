@@ -1,7 +1,7 @@
 // DigitalTwinLook: a look trained from video footage of a real person. It waits in `pending_consent` until
 // the person approves (a ConsentRequest), then trains — minutes to hours.
 import * as pulumi from "@pulumi/pulumi";
-import type { InputTable } from "./declaration";
+import type { InputTable } from "../lifecycle/declaration";
 import type { VideoSource } from "../sources";
 import { type Adoptable, type LookDeclaration, type LookKind, type LookWait, LOOK_OUTPUT_SEED, LookResource, singleFileKind } from "./looks";
 

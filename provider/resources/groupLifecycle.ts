@@ -4,23 +4,23 @@
 import type { AvatarGroupItem, AvatarLookItem, CreateAvatarRequest } from "../../api/schema";
 import { type HeyGenClient, NotFoundError } from "../client";
 import { warn } from "../progress";
-import { type AdoptionPlan, ownedBefore, planAdoption } from "./adoption";
+import { type AdoptionPlan, ownedBefore, planAdoption } from "../lifecycle/adoption";
 import {
     type AvatarGroupOutputs, FIRST_LOOK_DELETED, type FirstLookType, KINDS, avatarGroupDeclaration, decideGroupDiff, firstLookHasSource, firstLookOf,
     groupOutputs, lookName, unmanagedLooks,
 } from "./avatarGroup";
 import {
     type Failure, checkForceDestroy, checkId, checkKey, checkName, checkWaitInputs, containsUnknown, isUnknown, orGone, pick, UserError,
-} from "./common";
-import { type Candidate, createOnce, looksOfGroup } from "./createOnce";
-import { inputNames } from "./declaration";
-import { type Kind, type Props, lifecycle } from "./lifecycle";
+} from "../lifecycle/common";
+import { type Candidate, createOnce, looksOfGroup } from "../lifecycle/createOnce";
+import { inputNames } from "../lifecycle/declaration";
+import { type Kind, type Props, lifecycle } from "../lifecycle/lifecycle";
 import { createLookOnce } from "./lookLifecycle";
 import { readLook } from "./lookReads";
 import { type LookWait, waitIsOver } from "./looks";
-import { FAILED_ADVICE, consentDeclinedWarning, targetedUp, tellMoved } from "./messages";
-import { claim, describeIdentity, nameKey } from "./owners";
-import { releaseAssets } from "./uploadedAssets";
+import { FAILED_ADVICE, consentDeclinedWarning, targetedUp, tellMoved } from "../lifecycle/messages";
+import { claim, describeIdentity, nameKey } from "../lifecycle/owners";
+import { releaseAssets } from "../lifecycle/uploadedAssets";
 
 /** A group as the lifecycle sees it: the group (once read), its first look, and the state before an update. */
 export interface GroupObject {

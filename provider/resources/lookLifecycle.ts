@@ -4,19 +4,19 @@
 import type { AvatarLookItem, CreateAvatarRequest, CreateAvatarResponse } from "../../api/schema";
 import type { HeyGenClient } from "../client";
 import { warn } from "../progress";
-import { type AdoptionPlan, ownedBefore, planAdoption } from "./adoption";
-import { claim, describeIdentity, nameKey } from "./owners";
+import { type AdoptionPlan, ownedBefore, planAdoption } from "../lifecycle/adoption";
+import { claim, describeIdentity, nameKey } from "../lifecycle/owners";
 import { readLook } from "./lookReads";
-import { releaseAssets } from "./uploadedAssets";
+import { releaseAssets } from "../lifecycle/uploadedAssets";
 import {
     type DiffRules, type Failure, checkForceDestroy, checkId, checkWaitInputs, checkName, decideDiff, decideFixedName, hiddenChanged, isUnknown, orGone, pick, toDiffResult,
     unknownReplaceWarnings, UserError,
-} from "./common";
-import { type CreateOutcome, createOnce, looksOfGroup } from "./createOnce";
-import { diffRulesOf, inputNames } from "./declaration";
-import { type Kind, type Props, lifecycle } from "./lifecycle";
+} from "../lifecycle/common";
+import { type CreateOutcome, createOnce, looksOfGroup } from "../lifecycle/createOnce";
+import { diffRulesOf, inputNames } from "../lifecycle/declaration";
+import { type Kind, type Props, lifecycle } from "../lifecycle/lifecycle";
 import { FILE_VIEWS, type LookKind, type LookWait, lookOutputs, waitIsOver } from "./looks";
-import { FAILED_ADVICE, consentDeclinedWarning, targetedUp, tellMoved } from "./messages";
+import { FAILED_ADVICE, consentDeclinedWarning, targetedUp, tellMoved } from "../lifecycle/messages";
 import { checkKeyAndGroup } from "./preflight";
 
 /** What a change of each input does (the kind's declaration); files compare by what HeyGen gets. */

@@ -6,7 +6,7 @@
 import type { AvatarLookItem } from "../../api/schema";
 import type { HeyGenClient } from "../client";
 import { memory } from "../memory";
-import { orGone } from "./common";
+import { orGone } from "../lifecycle/common";
 
 export const LISTING_TTL_MS = 30_000;
 

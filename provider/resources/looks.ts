@@ -6,10 +6,10 @@ import type { AvatarLookItem, AvatarType, CreateAvatarRequest, CreateType, LookS
 import type { ENGINES } from "../../api/constants";
 import type { HeyGenClient } from "../client";
 import { type FileKind, type StoredFileSource, checkFileSource, fileIdentity } from "../sources";
-import { toApiFile } from "./uploads";
-import type { Failure } from "./common";
-import type { Declaration, OutputSeed } from "./declaration";
-import { HeyGenResource, derive, type Outputs } from "./resource";
+import { toApiFile } from "../lifecycle/uploads";
+import type { Failure } from "../lifecycle/common";
+import type { Declaration, OutputSeed } from "../lifecycle/declaration";
+import { HeyGenResource, derive, type Outputs } from "../lifecycle/resource";
 import { identity } from "../identity";
 
 type Engine = (typeof ENGINES)[number];

@@ -1,6 +1,6 @@
 // PhotoLook: a look trained from one photo (JPEG/PNG, at least 512×512, one front-facing face).
 import * as pulumi from "@pulumi/pulumi";
-import type { InputTable } from "./declaration";
+import type { InputTable } from "../lifecycle/declaration";
 import type { ImageSource } from "../sources";
 import { type Adoptable, type LookDeclaration, type LookKind, type LookWait, LOOK_OUTPUT_SEED, LookResource, singleFileKind } from "./looks";
 

@@ -4,7 +4,7 @@
 import type { HeyGenClient } from "../client";
 import { client } from "../keys";
 import { memory } from "../memory";
-import { type Failure, checkKey, isUnknown, orGone } from "./common";
+import { type Failure, checkKey, isUnknown, orGone } from "../lifecycle/common";
 
 /**
  * At preview, with reads only: the key (once a run, see checkKey) and the group the resource joins (when it

@@ -4,10 +4,10 @@ import * as pulumi from "@pulumi/pulumi";
 import type { FileInput } from "../../api/schema";
 import { LIMITS } from "../../api/constants";
 import { type ImageSource, checkFileSource, type StoredFileSource } from "../sources";
-import { toApiFile } from "./uploads";
-import { type Failure, charCount, checkId, isUnknown } from "./common";
+import { toApiFile } from "../lifecycle/uploads";
+import { type Failure, charCount, checkId, isUnknown } from "../lifecycle/common";
 import { type Adoptable, type LookDeclaration, type LookKind, type LookWait, LOOK_OUTPUT_SEED, LookResource, fromDeclaration } from "./looks";
-import type { InputTable } from "./declaration";
+import type { InputTable } from "../lifecycle/declaration";
 
 interface PromptLookCommonArgs {
     /** The avatar group (character) the look joins: an AvatarGroup's `groupId`. */

@@ -9,11 +9,11 @@ import * as os from "os";
 import * as path from "path";
 import { type Emulator, startEmulator } from "../../emulator";
 import { HeyGenClient } from "../../provider/client";
-import { uploadRoute } from "../../provider/resources/uploads";
+import { uploadRoute } from "../../provider/lifecycle/uploads";
 import { forgetProcess } from "../../provider/memory";
 import { configure, handlers } from "../../provider/handlers";
 import { progressReporter } from "../../provider/progress";
-import { type JournalEntry, abandoned, assetsNeeded, journal } from "../../provider/resources/uploadedAssets";
+import { type JournalEntry, abandoned, assetsNeeded, journal } from "../../provider/lifecycle/uploadedAssets";
 import { http, media, photoUrl, videoUrl } from "../support/http";
 
 const MB = 1024 * 1024;
@@ -413,7 +413,7 @@ describe("assets", function () {
             videoFile(path.join(dir, "after.mp4"), 1000);
             const c = await check({ groupId: await group(), name: "After", footage: { path: "after.mp4" } });
             const r = await handlers("digitalTwinLook").create(c.inputs);
-            const ids = (await state()).assets.map((a: any) => a.id);
+            const ids: string[] = (await state()).assets.map((a: any) => a.id);
             assert.deepEqual(ids, r.outs.uploadedAssetIds, "the orphan is gone, the new upload stays");
             assert.equal(fs.existsSync(file), false);
             assert.equal(fs.existsSync(path.join(journal.dir(), `${ids[0]}.json`)), false, "a create that answered leaves no note");

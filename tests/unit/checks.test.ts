@@ -9,7 +9,7 @@ import * as path from "path";
 import * as apiMedia from "../../api/media";
 import * as emulatorMedia from "../../emulator/media";
 import { configKeyProblem, configProblem } from "../../provider/settings";
-import type { Failure } from "../../provider/resources/common";
+import type { Failure } from "../../provider/lifecycle/common";
 import { digitalTwinKind } from "../../provider/resources/digitalTwinLook";
 import { photoKind } from "../../provider/resources/photoLook";
 import { promptKind } from "../../provider/resources/promptLook";

@@ -9,9 +9,9 @@ import * as path from "path";
 import { type Emulator, startEmulator } from "../../emulator";
 import { configure, handlers, run } from "../../provider/handlers";
 import { unmanagedLooks } from "../../provider/resources/avatarGroup";
-import { PartialCreateError } from "../../provider/resources/common";
+import { PartialCreateError } from "../../provider/lifecycle/common";
 import { HeyGenClient } from "../../provider/client";
-import { CLOCK_SKEW_S, createKey, createOnce, journal, pickFound, stableJson } from "../../provider/resources/createOnce";
+import { CLOCK_SKEW_S, createKey, createOnce, journal, pickFound, stableJson } from "../../provider/lifecycle/createOnce";
 import { forgetProcess } from "../../provider/memory";
 import { http as raw } from "../support/http";
 

@@ -10,7 +10,7 @@ import { FIRST_LOOK_DELETED, decideGroupDiff } from "../../provider/resources/av
 import { checkConsentInputs, decideConsentDiff } from "../../provider/resources/consentRequest";
 import {
     type Failure, UNKNOWN, adoptionBlocksReplace, charCount, checkName, decideDiff, decideFixedName, deepEqual, pollDelay, toDiffResult, unknownReplaceWarnings, withoutUndefined,
-} from "../../provider/resources/common";
+} from "../../provider/lifecycle/common";
 import { digitalTwinKind } from "../../provider/resources/digitalTwinLook";
 import { decideLookDiff, lookDiffRules } from "../../provider/resources/lookLifecycle";
 import { photoKind } from "../../provider/resources/photoLook";

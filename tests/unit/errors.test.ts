@@ -8,7 +8,7 @@ import { type Emulator, startEmulator } from "../../emulator";
 import { AuthenticationError, HeyGenClient } from "../../provider/client";
 import { isAuthError } from "../../provider/keys";
 import { configure, forEngine, handlers, run } from "../../provider/handlers";
-import { PartialCreateError } from "../../provider/resources/common";
+import { PartialCreateError } from "../../provider/lifecycle/common";
 import { http as raw } from "../support/http";
 
 const PROVIDER = "exports.handler = () => provider; /* stands in for the serialized text */";

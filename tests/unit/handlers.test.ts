@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { type Emulator, startEmulator } from "../../emulator";
 import { configure, handlers } from "../../provider/handlers";
-import { PartialCreateError } from "../../provider/resources/common";
+import { PartialCreateError } from "../../provider/lifecycle/common";
 import { getLook, listAvatarGroups, listLooks } from "../../provider/lookups";
 import { http as raw, media } from "../support/http";
 
@@ -354,7 +354,7 @@ describe("handlers (against the emulator)", function () {
             // A different name: today's adoption would rename it while the preview says only "create".
             assert.match((await failures("photoLook", { groupId, name: "Renamed", image: { url: "https://cdn.example.com/e.jpg" }, adoptLookId: look.id })).join(), /^name: look .* is named "Existing"/);
             // Its group not known yet at preview (adopted in the same run): the rest is checked already.
-            const { UNKNOWN } = await import("../../provider/resources/common");
+            const { UNKNOWN } = await import("../../provider/lifecycle/common");
             assert.match((await failures("photoLook", { groupId: UNKNOWN, name: "Renamed", image: { url: "https://cdn.example.com/e.jpg" }, adoptLookId: look.id })).join(), /^name: look .* is named "Existing"/);
             assert.deepEqual(await failures("photoLook", { groupId: UNKNOWN, name: "Existing", image: { url: "https://cdn.example.com/e.jpg" }, adoptLookId: look.id }), []);
             // Should the look change between preview and up, create still refuses it.

@@ -2,13 +2,13 @@
 // means (adopt, make anew from the source, or fail naming it), who owns what in a run, what a refresh says
 // moved, and the small pure rules around them.
 import { strict as assert } from "assert";
-import { type AdoptionFacts, planAdoption } from "../../provider/resources/adoption";
-import { hiddenChanged, sourceBlocksReplace } from "../../provider/resources/common";
-import { JOURNAL_TTL_MS, type JournalEntry, journalDecision } from "../../provider/resources/createOnce";
-import { consentDeclinedWarning, movedMessages, targetedUp } from "../../provider/resources/messages";
-import { claim, describeIdentity, nameKey } from "../../provider/resources/owners";
+import { type AdoptionFacts, planAdoption } from "../../provider/lifecycle/adoption";
+import { hiddenChanged, sourceBlocksReplace } from "../../provider/lifecycle/common";
+import { JOURNAL_TTL_MS, type JournalEntry, journalDecision } from "../../provider/lifecycle/createOnce";
+import { consentDeclinedWarning, movedMessages, targetedUp } from "../../provider/lifecycle/messages";
+import { claim, describeIdentity, nameKey } from "../../provider/lifecycle/owners";
 import { forgetProcess } from "../../provider/memory";
-import { UNKNOWN } from "../../provider/resources/common";
+import { UNKNOWN } from "../../provider/lifecycle/common";
 
 describe("ownership: the journal of creates (table)", () => {
     const now = 1_800_000_000_000;

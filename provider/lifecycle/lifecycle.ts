@@ -7,6 +7,7 @@
 //   `waitFor` says; once the object exists, every failure is a partial create that records it in state;
 // - read (drift), update in place (then wait), delete.
 // A kind supplies its declaration and its API calls (`Kind`); the lifecycle adds nothing to what it sends.
+import type { dynamic } from "@pulumi/pulumi";
 import type { HeyGenClient } from "../client";
 import { client } from "../keys";
 import { warn } from "../progress";
@@ -16,7 +17,7 @@ import {
     sourceBlocksReplace, UserError, waitUntil, withoutUndefined,
 } from "./common";
 import { type Declaration, inputNames } from "./declaration";
-import { forgetListings } from "./lookReads";
+import { memory } from "../memory";
 import { journal, withAssetsReleased } from "./uploadedAssets";
 
 export type Props = Record<string, unknown>;
@@ -95,14 +96,20 @@ export interface Kind<Obj> {
     remove(api: HeyGenClient, id: string, props: Props): Promise<void>;
 }
 
+/** What the engine calls: the SDK's dynamic-provider contract (checked below), with what these handlers always answer. */
 export interface Handlers {
     check(olds: Props, news: Props): Promise<{ inputs: Props; failures: Failure[] }>;
     diff(id: string, olds: Props, news: Props): Promise<{ changes?: boolean; replaces: string[]; deleteBeforeReplace: boolean }>;
     create(inputs: Props): Promise<{ id: string; outs: Props }>;
-    read(id: string, props: Props): Promise<{ id?: string; props?: Props; inputs?: Props }>;
+    read(id: string, props?: Props): Promise<{ id?: string; props?: Props; inputs?: Props }>;
     update(id: string, olds: Props, news: Props): Promise<{ outs: Props }>;
     delete(id: string, props: Props): Promise<void>;
 }
+// Fails to compile should the handlers stop meeting the SDK's `ResourceProvider` (inputs and outputs as the engine holds them: plain values).
+export const meetsSdkContract = (h: Handlers): Required<Omit<dynamic.ResourceProvider<Props, Props>, "configure">> => h;
+
+/** Any create, update or delete: what a refresh listed may have changed (the look listings of lookReads.ts). */
+const forgetReads = () => memory.listings.clear();
 
 const uploadsOf = (ids: string[] | undefined): Props => (ids?.length ? { uploadedAssetIds: ids } : {});
 
@@ -170,7 +177,7 @@ export function lifecycle<Obj>(kind: Kind<Obj>): Handlers {
 
         async create(inputs) {
             const api = client();
-            forgetListings();
+            forgetReads();
             if (kind.adoption && adoptionId(inputs)) {
                 let adoption;
                 try {
@@ -208,7 +215,7 @@ export function lifecycle<Obj>(kind: Kind<Obj>): Handlers {
             }
         },
 
-        async read(id, props) {
+        async read(id, props = {}) {
             const found = await kind.read(client(), id, props);
             if (!found) return {};
             return { id, props: found.props, inputs: found.inputs };
@@ -216,7 +223,7 @@ export function lifecycle<Obj>(kind: Kind<Obj>): Handlers {
 
         async update(id, olds, news) {
             const api = client();
-            forgetListings();
+            forgetReads();
             let applied: { obj: Obj; extra: Props };
             try {
                 applied = await kind.apply(api, id, olds, news);
@@ -234,7 +241,7 @@ export function lifecycle<Obj>(kind: Kind<Obj>): Handlers {
         },
 
         async delete(id, props = {}) {
-            forgetListings();
+            forgetReads();
             try {
                 await kind.remove(client(), id, props);
             } catch (e) {
